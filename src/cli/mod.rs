@@ -1,0 +1,45 @@
+//! The command-line front end: parse, dispatch, map outcomes to exit codes.
+
+mod args;
+mod spec_cmd;
+
+use std::io::Write;
+
+pub use args::{Cli, Command, ExportCommand, Format, SpecCommand};
+
+use crate::diag::Diagnostics;
+use crate::exit;
+use crate::spec::SpecFiles;
+
+/// Runs one parsed command line, writing to `out` and `err`; returns the exit code.
+pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let files = match &cli.specs {
+        Some(dir) => match SpecFiles::from_dir(dir) {
+            Ok(files) => files,
+            Err(d) => return report_diagnostics(err, &Diagnostics::single(d)),
+        },
+        None => SpecFiles::embedded(),
+    };
+    match cli.command {
+        Command::Spec(command) => spec_cmd::run(command, &files, out, err),
+    }
+}
+
+/// Prints diagnostics and returns the usage/input exit code.
+pub(crate) fn report_diagnostics(err: &mut dyn Write, diagnostics: &Diagnostics) -> u8 {
+    let _ = writeln!(err, "{diagnostics}");
+    let n = diagnostics.0.len();
+    let _ = writeln!(err, "\n{n} problem{} in the spec", if n == 1 { "" } else { "s" });
+    exit::USAGE_ERROR
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn help_lists_exit_codes() {
+        let help = super::Cli::command().render_long_help().to_string();
+        assert!(help.contains(crate::exit::TABLE), "top-level --help must contain exit::TABLE:\n{help}");
+    }
+}

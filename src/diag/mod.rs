@@ -1,0 +1,7 @@
+//! Diagnostics for bad input: a location (`file:line:col`), a title, and hints.
+
+mod error;
+mod span;
+
+pub use error::{Diagnostic, Diagnostics};
+pub use span::{locate_pointer, Location};

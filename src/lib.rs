@@ -1,0 +1,12 @@
+//! itsm-conform: certify and load-test implementations of the CITSmart ITSM web-services API.
+//!
+//! One run flows one way: spec → suite → request → response → checks → verdict → report.
+//! This crate is the whole tool; `main.rs` only parses arguments and calls [`cli::run`].
+
+pub mod cli;
+pub mod diag;
+pub mod exit;
+pub mod fsx;
+pub mod schema;
+pub mod server;
+pub mod spec;

@@ -1,0 +1,197 @@
+//! Switchable deviations: each makes the reference server break the spec in one small, plausible
+//! way, so the harness can prove it catches it. Every fault names the requirement that must catch it.
+
+use std::fmt;
+use std::time::Duration;
+
+/// One fault of the catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FaultKind {
+    DropField,
+    NumberAsString,
+    DateTimeSeconds,
+    DateTimeLocale,
+    OperationIdMissing,
+    OperationIdRepeated,
+    ErrorOnSuccess,
+    ErrorNullOnFailure,
+    EmptyErrorCode,
+    SessionError200,
+    NoSessionCheck,
+    PagingOffByOne,
+    StaleGetById,
+    NewestIgnoresNumber,
+    CheckoutKeepsStatus,
+    Html500,
+    LoginWrongCode,
+    Slow,
+}
+
+/// Name, argument, what it does, and the requirement a conformance run must report for it.
+pub struct FaultInfo {
+    pub kind: FaultKind,
+    pub name: &'static str,
+    pub arg: Option<&'static str>,
+    pub description: &'static str,
+    pub caught_by: &'static str,
+}
+
+pub const CATALOGUE: &[FaultInfo] = &[
+    FaultInfo { kind: FaultKind::DropField, name: "drop-field", arg: None,
+        description: "getNewest/getOldest/getByCoordinates items lack the required `taskId`", caught_by: "MV-ITEM-001" },
+    FaultInfo { kind: FaultKind::NumberAsString, name: "number-as-string", arg: None,
+        description: "notification items send `number` as a string (\"123\")", caught_by: "MV-ITEM-001" },
+    FaultInfo { kind: FaultKind::DateTimeSeconds, name: "datetime-seconds", arg: None,
+        description: "`dateTime` in epoch seconds instead of milliseconds", caught_by: "GEN-ENV-003" },
+    FaultInfo { kind: FaultKind::DateTimeLocale, name: "datetime-locale", arg: None,
+        description: "`dateTime` as a locale text (\"27/11/2026 21:00\") that denotes no instant", caught_by: "GEN-ENV-003" },
+    FaultInfo { kind: FaultKind::OperationIdMissing, name: "operation-id-missing", arg: None,
+        description: "success responses have no `operationID`", caught_by: "GEN-ENV-001" },
+    FaultInfo { kind: FaultKind::OperationIdRepeated, name: "operation-id-repeated", arg: None,
+        description: "every response has the same `operationID`", caught_by: "GEN-ENV-005" },
+    FaultInfo { kind: FaultKind::ErrorOnSuccess, name: "error-on-success", arg: None,
+        description: "HTTP 200 responses carry a non-null `error`", caught_by: "GEN-ENV-006" },
+    FaultInfo { kind: FaultKind::ErrorNullOnFailure, name: "error-null-on-failure", arg: None,
+        description: "failure responses (412) have `error: null`", caught_by: "GEN-ERR-001" },
+    FaultInfo { kind: FaultKind::EmptyErrorCode, name: "empty-error-code", arg: None,
+        description: "failure responses have an empty `error.code`", caught_by: "GEN-ERR-002" },
+    FaultInfo { kind: FaultKind::SessionError200, name: "session-error-200", arg: None,
+        description: "a missing or unknown session is answered HTTP 200 (with the SESSION error)", caught_by: "GEN-SES-001" },
+    FaultInfo { kind: FaultKind::NoSessionCheck, name: "no-session-check", arg: Some("GROUP (default services-v2)"),
+        description: "the endpoints of one group do not check the session", caught_by: "GEN-SES-001" },
+    FaultInfo { kind: FaultKind::PagingOffByOne, name: "paging-off-by-one", arg: None,
+        description: "getByCoordinates reports `totalPages` one too high", caught_by: "MV2-GETBYCOORDINATES-003" },
+    FaultInfo { kind: FaultKind::StaleGetById, name: "stale-get-by-id", arg: None,
+        description: "/services/request/getById returns the request as created, ignoring later updates", caught_by: "GEN-STATE-001" },
+    FaultInfo { kind: FaultKind::NewestIgnoresNumber, name: "newest-ignores-number", arg: None,
+        description: "getNewest ignores `newestNumber` and returns every notification", caught_by: "MV2-GETNEWEST-002" },
+    FaultInfo { kind: FaultKind::CheckoutKeepsStatus, name: "checkout-keeps-status", arg: None,
+        description: "checkout answers success but leaves the request's status unchanged", caught_by: "MV2-CHECKOUT-004" },
+    FaultInfo { kind: FaultKind::Html500, name: "html-500", arg: Some("PATH (default /services/v2/status)"),
+        description: "one endpoint answers an HTML 500 error page", caught_by: "GEN-HTTP-005" },
+    FaultInfo { kind: FaultKind::LoginWrongCode, name: "login-wrong-code", arg: None,
+        description: "v2 login failures answer code SESSION instead of INPUT", caught_by: "SV2-LOGIN-003" },
+    FaultInfo { kind: FaultKind::Slow, name: "slow", arg: Some("DURATION (default 300ms)"),
+        description: "every response is delayed (e.g. slow:300ms)", caught_by: "GEN-HTTP-006" },
+];
+
+/// An active fault with its argument.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fault {
+    pub kind: FaultKind,
+    pub arg: Option<String>,
+}
+
+impl Fault {
+    pub fn info(&self) -> &'static FaultInfo {
+        CATALOGUE.iter().find(|i| i.kind == self.kind).expect("every kind is catalogued")
+    }
+
+    pub fn delay(&self) -> Option<Duration> {
+        (self.kind == FaultKind::Slow).then(|| self.arg.as_deref().and_then(parse_duration).unwrap_or(Duration::from_millis(300)))
+    }
+}
+
+impl fmt::Display for Fault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.arg {
+            Some(arg) => write!(f, "{}:{arg}", self.info().name),
+            None => f.write_str(self.info().name),
+        }
+    }
+}
+
+impl std::str::FromStr for Fault {
+    type Err = String;
+
+    /// `NAME` or `NAME:ARG`, as given to `--fault`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (name, arg) = match s.split_once(':') {
+            Some((n, a)) => (n, Some(a.to_string())),
+            None => (s, None),
+        };
+        let Some(info) = CATALOGUE.iter().find(|i| i.name == name) else {
+            let names: Vec<&str> = CATALOGUE.iter().map(|i| i.name).collect();
+            return Err(format!("unknown fault `{name}`; known faults: {}", names.join(", ")));
+        };
+        if arg.is_some() && info.arg.is_none() {
+            return Err(format!("fault `{name}` takes no argument"));
+        }
+        if info.kind == FaultKind::Slow {
+            if let Some(a) = &arg {
+                parse_duration(a).ok_or_else(|| format!("`{a}` is not a duration (e.g. 300ms, 2s)"))?;
+            }
+        }
+        Ok(Fault { kind: info.kind, arg })
+    }
+}
+
+/// `300ms`, `2s`, `1m`, `1.5s`.
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    let text = text.trim();
+    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+    let (number, unit) = text.split_at(split);
+    let value: f64 = number.parse().ok()?;
+    let seconds = match unit {
+        "ms" => value / 1000.0,
+        "s" => value,
+        "m" => value * 60.0,
+        "h" => value * 3600.0,
+        _ => return None,
+    };
+    (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds))
+}
+
+/// The active faults of one server.
+#[derive(Debug, Clone, Default)]
+pub struct FaultSet {
+    faults: Vec<Fault>,
+}
+
+impl FaultSet {
+    pub fn new(faults: Vec<Fault>) -> Self {
+        Self { faults }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.faults.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Fault> {
+        self.faults.iter()
+    }
+
+    pub fn has(&self, kind: FaultKind) -> bool {
+        self.faults.iter().any(|f| f.kind == kind)
+    }
+
+    pub fn arg(&self, kind: FaultKind) -> Option<&str> {
+        self.faults.iter().find(|f| f.kind == kind).and_then(|f| f.arg.as_deref())
+    }
+
+    pub fn delay(&self) -> Option<Duration> {
+        self.faults.iter().find_map(Fault::delay)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_names_and_arguments() {
+        assert_eq!("slow:2s".parse::<Fault>().unwrap().delay(), Some(Duration::from_secs(2)));
+        assert_eq!("slow".parse::<Fault>().unwrap().delay(), Some(Duration::from_millis(300)));
+        assert!("slow:fast".parse::<Fault>().is_err());
+        assert!("drop-field:x".parse::<Fault>().unwrap_err().contains("takes no argument"));
+        assert!("nope".parse::<Fault>().unwrap_err().contains("known faults"));
+        assert_eq!("html-500:/services/login".parse::<Fault>().unwrap().to_string(), "html-500:/services/login");
+    }
+
+    #[test]
+    fn the_catalogue_has_at_least_twelve_distinct_faults() {
+        let mut names: Vec<_> = CATALOGUE.iter().map(|i| i.name).collect();
+        names.dedup();
+        assert!(names.len() >= 12);
+    }
+}

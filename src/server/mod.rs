@@ -1,0 +1,134 @@
+//! The reference implementation of all 50 endpoints (`itsm-conform serve`): stateful, in memory,
+//! faithful to specs/ and specs/DECISIONS.md, with switchable faults.
+
+mod context;
+pub mod data;
+mod fault_apply;
+pub mod faults;
+mod handlers;
+mod input;
+mod reply;
+mod router;
+mod state;
+pub mod world;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use data::DataSet;
+pub use faults::{Fault, FaultKind, FaultSet, CATALOGUE};
+pub use router::BODY_LIMIT;
+
+use crate::spec::Spec;
+use state::AppState;
+use world::World;
+
+/// Everything `serve` and the in-process server need.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub bind: SocketAddr,
+    pub base_path: String,
+    pub data: DataSet,
+    pub session_ttl: Duration,
+    pub faults: FaultSet,
+}
+
+impl ServerConfig {
+    /// Loopback, a free port, `/citsmart`, the built-in data, 30-minute sessions, no faults.
+    pub fn local() -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            base_path: "/citsmart".into(),
+            data: DataSet::builtin(),
+            session_ttl: Duration::from_secs(30 * 60),
+            faults: FaultSet::default(),
+        }
+    }
+}
+
+/// A started server. Dropping it without `shutdown` leaves it running until the runtime ends.
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    pub base_path: String,
+    state: Arc<AppState>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RunningServer {
+    /// `http://127.0.0.1:PORT/citsmart`
+    pub fn base_url(&self) -> String {
+        format!("http://{}{}", self.addr, self.base_path)
+    }
+
+    /// (login, password, role) of every user of the data set.
+    pub fn credentials(&self) -> Vec<(String, String, data::Role)> {
+        let world = self.state.world.lock();
+        world.data.users.iter().map(|u| (u.login.clone(), u.password.clone(), u.role)).collect()
+    }
+
+    /// Moves the server's clock forward (session expiry tests).
+    pub fn advance_clock(&self, by: Duration) {
+        self.state.advance_clock(by);
+    }
+
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+
+    /// Waits until the server stops (Ctrl-C handling is the caller's).
+    pub async fn wait(self) {
+        let _ = self.task.await;
+    }
+}
+
+/// Binds and starts the server on the current tokio runtime.
+pub async fn start(config: ServerConfig, spec: Arc<Spec>) -> std::io::Result<RunningServer> {
+    let base_path = normalize_base_path(&config.base_path);
+    let state = Arc::new(AppState::new(World::new(config.data), config.faults, config.session_ttl, spec));
+    let app = router::router(state.clone(), &base_path);
+    let listener = tokio::net::TcpListener::bind(config.bind).await?;
+    let addr = listener.local_addr()?;
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await;
+    });
+    Ok(RunningServer { addr, base_path, state, shutdown: Some(tx), task })
+}
+
+/// `citsmart/` → `/citsmart`; `/` → ``.
+pub fn normalize_base_path(path: &str) -> String {
+    let trimmed = path.trim().trim_matches('/');
+    if trimmed.is_empty() {
+        String::new()
+    } else {
+        format!("/{trimmed}")
+    }
+}
+
+/// The start-up banner: address, base path, data set, demo credentials (passwords of the demo data
+/// set only; a `--data` file's passwords are not printed), active faults.
+pub fn banner(server: &RunningServer, data_name: &str, builtin_data: bool) -> String {
+    let mut out = format!(
+        "itsm-conform reference server\n  listening on  {}\n  base path     {}\n  data set      {}\n",
+        server.base_url(),
+        if server.base_path.is_empty() { "/" } else { &server.base_path },
+        data_name
+    );
+    out.push_str("  users\n");
+    for (login, password, role) in server.credentials() {
+        let shown = if builtin_data { password } else { "(from the data file)".into() };
+        out.push_str(&format!("    {login:<14} {shown:<20} {role:?}\n"));
+    }
+    let faults: Vec<String> = server.state.faults.iter().map(ToString::to_string).collect();
+    out.push_str(&format!("  faults        {}\n", if faults.is_empty() { "none".into() } else { faults.join(", ") }));
+    out
+}

@@ -1,0 +1,87 @@
+//! What a handler answers, and how it becomes an HTTP response with the envelope of the spec
+//! (specs/DECISIONS.md D-ENVELOPE, D-ERROR, D-STATUS).
+
+use serde_json::{json, Map, Value};
+
+/// The outcome of one operation, before the envelope is added.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    /// Success: these fields plus `dateTime`, `operationID` and `error: null`, HTTP 200.
+    Op(Map<String, Value>),
+    /// Success sent as is, HTTP 200 (login responses, bare arrays, coordinator JSON).
+    Bare(Value),
+    /// A validation or business failure: HTTP 412, full envelope with `operationID`.
+    Fail { code: String, description: String },
+    /// No, unknown or expired session: HTTP 412, `dateTime` and `error` only (facts §3.3).
+    Session,
+    /// A login failure: HTTP 412, `{error, sessionID: null}` (facts §2.29, §2.45).
+    LoginFail { code: String, description: String },
+    /// A transport-level answer (400 malformed body, 404, 413).
+    Http { status: u16, body: Value },
+}
+
+pub const SESSION_TEXT: &str = "Sessão não existe ou está expirada";
+
+impl Reply {
+    pub fn ok(fields: Value) -> Reply {
+        match fields {
+            Value::Object(map) => Reply::Op(map),
+            other => Reply::Bare(other),
+        }
+    }
+
+    pub fn empty() -> Reply {
+        Reply::Op(Map::new())
+    }
+
+    pub fn input(description: impl Into<String>) -> Reply {
+        Reply::Fail { code: "INPUT".into(), description: description.into() }
+    }
+
+    pub fn fail(code: &str, description: impl Into<String>) -> Reply {
+        Reply::Fail { code: code.into(), description: description.into() }
+    }
+
+    pub fn bad_request(description: impl Into<String>) -> Reply {
+        Reply::Http { status: 400, body: json!({"error": {"code": "INPUT", "description": description.into()}}) }
+    }
+
+    /// Status and body, given the response time and a fresh operation id.
+    pub fn render(self, now_ms: i64, operation_id: i64) -> (u16, Value) {
+        match self {
+            Reply::Op(mut fields) => {
+                fields.insert("dateTime".into(), Value::from(now_ms));
+                fields.insert("operationID".into(), Value::from(operation_id));
+                fields.insert("error".into(), Value::Null);
+                (200, Value::Object(fields))
+            }
+            Reply::Bare(body) => (200, body),
+            Reply::Fail { code, description } => (
+                412,
+                json!({"dateTime": now_ms, "operationID": operation_id, "error": {"code": code, "description": description}}),
+            ),
+            Reply::Session => (412, json!({"dateTime": now_ms, "error": {"code": "SESSION", "description": SESSION_TEXT}})),
+            Reply::LoginFail { code, description } => {
+                (412, json!({"error": {"code": code, "description": description}, "sessionID": null}))
+            }
+            Reply::Http { status, body } => (status, body),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn success_gets_the_envelope_and_failures_the_error() {
+        let (status, body) = Reply::ok(json!({"success": true})).render(1000, 7);
+        assert_eq!((status, body), (200, json!({"success": true, "dateTime": 1000, "operationID": 7, "error": null})));
+        let (status, body) = Reply::input("Task id not informed").render(1000, 8);
+        assert_eq!(status, 412);
+        assert_eq!(body["error"]["code"], "INPUT");
+        let (status, body) = Reply::Session.render(1000, 9);
+        assert_eq!(status, 412);
+        assert!(body.get("operationID").is_none());
+    }
+}

@@ -1,0 +1,120 @@
+//! The axum router: one POST route per spec endpoint under the base path, the request pipeline
+//! (delay → body → session → handler → envelope → faults), 405/404/413/400 answers.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::Router;
+use serde_json::{json, Value};
+
+use super::context::Ctx;
+use super::faults::FaultKind;
+use super::handlers;
+use super::reply::Reply;
+use super::state::AppState;
+use crate::spec::{xml, Endpoint, Group};
+
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+#[derive(Clone)]
+struct Route {
+    state: Arc<AppState>,
+    endpoint: Arc<Endpoint>,
+    handler: super::context::Handler,
+}
+
+pub fn router(state: Arc<AppState>, base_path: &str) -> Router {
+    let base = base_path.trim_end_matches('/');
+    let mut router = Router::new();
+    for endpoint in &state.spec.endpoints {
+        let Some(handler) = handlers::handler_for(&endpoint.path) else { continue };
+        let route = Route { state: state.clone(), endpoint: Arc::new(endpoint.clone()), handler };
+        router = router.route(&format!("{base}{}", endpoint.path), post(dispatch).with_state(route));
+    }
+    router
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+}
+
+async fn not_found() -> Response {
+    json_response(404, &json!({"error": {"code": "PARAM", "description": "Operação não cadastrada: no endpoint at this path"}}))
+}
+
+fn json_response(status: u16, body: &Value) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let bytes = serde_json::to_vec(body).expect("Value serializes");
+    (status, [(header::CONTENT_TYPE, "application/json;charset=UTF-8")], bytes).into_response()
+}
+
+async fn dispatch(State(route): State<Route>, headers: HeaderMap, body: Result<Bytes, axum::extract::rejection::BytesRejection>) -> Response {
+    let state = &route.state;
+    if let Some(delay) = state.faults.delay() {
+        tokio::time::sleep(delay).await;
+    }
+    if state.faults.has(FaultKind::Html500) {
+        let target = state.faults.arg(FaultKind::Html500).unwrap_or("/services/v2/status");
+        if target == route.endpoint.path {
+            let page = "<!DOCTYPE html><html><head><title>Error 500</title></head><body><h1>HTTP Status 500 - Internal Server Error</h1></body></html>";
+            return (StatusCode::INTERNAL_SERVER_ERROR, [(header::CONTENT_TYPE, "text/html;charset=UTF-8")], page).into_response();
+        }
+    }
+    let body = match body {
+        Ok(bytes) => bytes,
+        Err(rejection) => {
+            let status = rejection.status().as_u16();
+            return json_response(status, &json!({"error": {"code": "INPUT", "description": rejection.body_text()}}));
+        }
+    };
+    let _ = headers;
+    let (status, value) = process(state, &route, &body);
+    json_response(status, &value)
+}
+
+/// Parses the body, checks the session, runs the handler, renders, applies faults.
+fn process(state: &AppState, route: &Route, body: &[u8]) -> (u16, Value) {
+    let endpoint = &route.endpoint;
+    let parsed = if endpoint.is_xml() {
+        std::str::from_utf8(body)
+            .map_err(|_| "XML body is not valid UTF-8".to_string())
+            .and_then(xml::xml_to_json)
+    } else {
+        serde_json::from_slice::<Value>(body).map_err(|e| format!("malformed JSON: {e}"))
+    };
+    let reply = match parsed {
+        Err(message) => Reply::bad_request(message),
+        Ok(value) if !value.is_object() => Reply::bad_request("the request body must be a JSON object"),
+        Ok(value) => run(state, route, &value),
+    };
+    let session_failure = matches!(reply, Reply::Session);
+    let (mut status, mut value) = reply.render(state.now_ms(), state.next_operation_id());
+    super::fault_apply::apply(state, &endpoint.path, session_failure, &mut status, &mut value);
+    (status, value)
+}
+
+fn run(state: &AppState, route: &Route, body: &Value) -> Reply {
+    let endpoint = &route.endpoint;
+    let session_id = body.get("sessionID").and_then(Value::as_str).map(String::from);
+    let mut login = None;
+    if endpoint.session {
+        let skip_check = state.faults.has(FaultKind::NoSessionCheck) && {
+            let group = state.faults.arg(FaultKind::NoSessionCheck).unwrap_or("services-v2");
+            Group::of_path(&endpoint.path).is_some_and(|g| g.name() == group)
+        };
+        login = session_id.as_deref().and_then(|id| state.session_user(id));
+        if login.is_none() {
+            if !skip_check {
+                return Reply::Session;
+            }
+            // The faulty server serves as its first user instead of refusing.
+            login = state.world.lock().data.users.first().map(|u| u.login.clone());
+        }
+    } else if let Some(id) = &session_id {
+        login = state.session_user(id);
+    }
+    let ctx = Ctx { state, login, session_id, path: &endpoint.path };
+    (route.handler)(&ctx, body)
+}

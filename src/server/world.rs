@@ -1,0 +1,297 @@
+//! The server's one mutable state: what every endpoint reads and writes. Guarded by one mutex in
+//! `AppState`; handlers lock it once per request.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde_json::{json, Value};
+
+use super::data::{DataSet, Task, TaskKind, TaskState, Ticket, User};
+
+#[derive(Debug, Clone)]
+pub struct Occurrence {
+    pub number: i64,
+    pub request_number: i64,
+    pub body: Value,
+    pub version: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncMapping {
+    pub object: String,
+    pub from_key: String,
+    pub to_key: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Device {
+    pub login: String,
+    pub token: String,
+    pub platform: String,
+    pub connection: String,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Position {
+    pub login: String,
+    pub latitude: f64,
+    pub longitude: f64,
+    pub time: Value,
+}
+
+#[derive(Debug)]
+pub struct World {
+    pub data: DataSet,
+    pub tickets: BTreeMap<i64, Ticket>,
+    /// Each ticket as first created or loaded, for the `stale-get-by-id` fault.
+    pub originals: BTreeMap<i64, Ticket>,
+    pub next_number: i64,
+    pub next_task_id: i64,
+    pub next_occurrence: i64,
+    pub occurrences: Vec<Occurrence>,
+    pub sync: Vec<SyncMapping>,
+    pub devices: Vec<Device>,
+    pub positions: Vec<Position>,
+    pub unit_positions: BTreeMap<i64, (f64, f64)>,
+    /// Task ids in service (attendRequest), and the (login, request number) assignments it creates.
+    pub in_service: BTreeSet<i64>,
+    pub assignments: BTreeSet<(String, i64)>,
+    /// Active check-in of each user: task id.
+    pub checkins: HashMap<String, i64>,
+    pub denials: Vec<Value>,
+    pub team_assignments: Vec<Value>,
+    pub request_updates: Vec<Value>,
+    /// Bumped on every write; tickets and occurrences remember the version that last changed them.
+    pub version: u64,
+    pub ticket_versions: BTreeMap<i64, u64>,
+    /// What each (user, topic) has synchronized up to (`*NotSynchronized`).
+    pub synced: HashMap<(String, String), u64>,
+}
+
+/// Mobile status id (1..4) ↔ status code.
+pub const STATUSES: [(i64, &str, &str); 4] =
+    [(1, "EmAndamento", "Em andamento"), (2, "Suspensa", "Suspensa"), (3, "Cancelada", "Cancelada"), (4, "Resolvida", "Resolvida")];
+
+pub fn status_name(code: &str) -> &str {
+    match code {
+        "EmAndamento" => "Em andamento",
+        "Suspensa" => "Suspensa",
+        "Cancelada" => "Cancelada",
+        "Resolvida" => "Resolvida",
+        "Reaberta" => "Reaberta",
+        "Fechada" => "Fechada",
+        other => other,
+    }
+}
+
+impl World {
+    pub fn new(data: DataSet) -> World {
+        let tickets: BTreeMap<i64, Ticket> = data.requests.iter().map(|t| (t.number, t.clone())).collect();
+        let next_number = tickets.keys().max().map_or(1000, |n| n + 1);
+        let next_task_id = tickets.values().flat_map(|t| &t.tasks).map(|t| t.task_id).max().map_or(5000, |n| n + 1);
+        let ticket_versions = tickets.keys().map(|n| (*n, 0)).collect();
+        World {
+            originals: tickets.clone(),
+            tickets,
+            next_number,
+            next_task_id,
+            next_occurrence: 1,
+            occurrences: Vec::new(),
+            sync: Vec::new(),
+            devices: Vec::new(),
+            positions: Vec::new(),
+            unit_positions: data.units.iter().map(|u| (u.id, (u.latitude, u.longitude))).collect(),
+            in_service: BTreeSet::new(),
+            assignments: BTreeSet::new(),
+            checkins: HashMap::new(),
+            denials: Vec::new(),
+            team_assignments: Vec::new(),
+            request_updates: Vec::new(),
+            version: 1,
+            ticket_versions,
+            synced: HashMap::new(),
+            data,
+        }
+    }
+
+    pub fn user(&self, login: &str) -> Option<&User> {
+        self.data.users.iter().find(|u| u.login == login)
+    }
+
+    /// Records a change to a ticket (for `getNotSynchronized`).
+    pub fn touch(&mut self, number: i64) {
+        self.version += 1;
+        self.ticket_versions.insert(number, self.version);
+    }
+
+    pub fn allocate_number(&mut self) -> i64 {
+        let n = self.next_number;
+        self.next_number += 1;
+        n
+    }
+
+    pub fn allocate_task_id(&mut self) -> i64 {
+        let n = self.next_task_id;
+        self.next_task_id += 1;
+        n
+    }
+
+    /// The ticket and index of a task.
+    pub fn find_task(&self, task_id: i64) -> Option<(&Ticket, usize)> {
+        self.tickets.values().find_map(|t| t.tasks.iter().position(|k| k.task_id == task_id).map(|i| (t, i)))
+    }
+
+    pub fn find_task_mut(&mut self, task_id: i64) -> Option<(&mut Ticket, usize)> {
+        self.tickets.values_mut().find_map(|t| t.tasks.iter().position(|k| k.task_id == task_id).map(|i| (t, i)))
+    }
+
+    /// Open tasks assigned to `login`, newest request first, as (ticket, task) pairs.
+    pub fn tasks_of<'a>(&'a self, login: &'a str) -> impl Iterator<Item = (&'a Ticket, &'a Task)> + 'a {
+        self.tickets.values().rev().flat_map(move |t| {
+            t.tasks.iter().filter(move |k| k.assignee == login && is_open(k)).map(move |k| (t, k))
+        })
+    }
+
+    /// A notification list item (specs/defs/mobile.json `notificationItem`, with the v2 extras).
+    pub fn notification_item(&self, ticket: &Ticket, task: &Task) -> Value {
+        json!({
+            "number": ticket.number,
+            "taskId": task.task_id,
+            "type": ticket.mobile_type,
+            "date": date_ddmmyyyy(ticket.created_at),
+            "endSLA": end_sla(ticket.created_at, task.sla_minutes),
+            "timeFlag": time_flag(task),
+            "task": task.name,
+            "service": self.service_name(ticket.service_code),
+            "waiting": i64::from(task.kind == TaskKind::Execution || task.state == TaskState::AwaitingApproval),
+            "latitude": ticket.latitude,
+            "longitude": ticket.longitude,
+            "timeSLA": task.sla_minutes,
+            "personal": true,
+            "inService": self.in_service.contains(&task.task_id),
+            "inChekin": i64::from(task.state == TaskState::InCheckin),
+            "typeRequest": i64::from(task.kind == TaskKind::Approval),
+            "contract": ticket.contract_id,
+            "unit": ticket.unit_id,
+            "priorityorder": task.priority_order,
+        })
+    }
+
+    pub fn service_name(&self, code: i64) -> String {
+        self.data.services.iter().find(|s| s.code == code).map_or_else(|| format!("Serviço {code}"), |s| s.name.clone())
+    }
+
+    /// The request object of /services/request/* (specs/defs/request.json `ctRequest`).
+    pub fn ct_request(&self, ticket: &Ticket) -> Value {
+        let service = self.data.services.iter().find(|s| s.code == ticket.service_code);
+        let current = ticket.tasks.iter().find(|k| is_open(k));
+        json!({
+            "number": ticket.number.to_string(),
+            "numberOrigin": ticket.number_origin,
+            "type": ticket.kind,
+            "description": ticket.description,
+            "startDateTime": iso(ticket.created_at),
+            "startSLA": iso(ticket.created_at),
+            "endSLA": iso(ticket.created_at + 8 * 3_600_000),
+            "deadline": iso(ticket.created_at + 24 * 3_600_000),
+            "urgency": ticket.urgency,
+            "impact": ticket.impact,
+            "groupId": ticket.group_id,
+            "userID": ticket.requester,
+            "contact": {
+                "name": ticket.contact.name,
+                "phoneNumber": ticket.contact.phone_number,
+                "email": ticket.contact.email,
+                "department": ticket.contact.department,
+            },
+            "service": {
+                "code": ticket.service_code.to_string(),
+                "name": service.map(|s| s.name.clone()),
+                "category": service.map(|s| json!({"code": s.category_code, "name": s.category_name})),
+            },
+            "contractID": ticket.contract_id.to_string(),
+            "status": {"code": ticket.status, "name": status_name(&ticket.status)},
+            "currentTask": current.map(|k| json!({
+                "number": k.task_id.to_string(),
+                "name": k.name,
+                "startDateTime": iso(ticket.created_at),
+                "status": {"code": format!("{:?}", k.state), "name": format!("{:?}", k.state)},
+                "userId": k.assignee,
+                "groupId": ticket.group_id,
+            })),
+            "definedSLA": true,
+            "linkedNumber": null,
+        })
+    }
+}
+
+pub fn is_open(task: &Task) -> bool {
+    !matches!(task.state, TaskState::Approved | TaskState::Rejected | TaskState::Done)
+}
+
+fn time_flag(task: &Task) -> i64 {
+    match task.state {
+        TaskState::Suspended => 3,
+        _ if task.sla_minutes < 0 || task.state == TaskState::Late => 2,
+        _ if task.sla_minutes < 60 => 1,
+        _ => 0,
+    }
+}
+
+/// Days since the epoch → (year, month, day), proleptic Gregorian (Howard Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+fn parts(ms: i64) -> (i64, i64, i64, i64, i64, i64) {
+    let secs = ms.div_euclid(1000);
+    let (y, mo, d) = civil_from_days(secs.div_euclid(86_400));
+    let rem = secs.rem_euclid(86_400);
+    (y, mo, d, rem / 3600, (rem % 3600) / 60, rem % 60)
+}
+
+/// `27/08/2013`
+pub fn date_ddmmyyyy(ms: i64) -> String {
+    let (y, m, d, ..) = parts(ms);
+    format!("{d:02}/{m:02}/{y:04}")
+}
+
+/// `27/08/2013 14:30`, or " " when no SLA runs (as the real product sends).
+pub fn end_sla(created_ms: i64, sla_minutes: i64) -> String {
+    let (y, m, d, h, mi, _) = parts(created_ms + sla_minutes.max(0) * 60_000 + 8 * 3_600_000);
+    format!("{d:02}/{m:02}/{y:04} {h:02}:{mi:02}")
+}
+
+/// `2013-08-27T14:30:00.000Z`
+pub fn iso(ms: i64) -> String {
+    let (y, m, d, h, mi, s) = parts(ms);
+    format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{:03}Z", ms.rem_euclid(1000))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_dates_like_the_real_product() {
+        assert_eq!(date_ddmmyyyy(1_377_618_517_000), "27/08/2013");
+        assert_eq!(iso(1_377_618_517_123), "2013-08-27T15:48:37.123Z");
+        assert_eq!(iso(0), "1970-01-01T00:00:00.000Z");
+    }
+
+    #[test]
+    fn the_builtin_data_loads_into_a_world() {
+        let world = World::new(DataSet::builtin());
+        assert_eq!(world.tickets.len(), 50);
+        assert!(world.tasks_of("tecnico").count() > 5);
+        assert!(world.tasks_of("aprovador").count() > 0);
+    }
+}
