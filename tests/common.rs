@@ -47,7 +47,8 @@ pub struct TestServer {
 }
 
 pub fn registry() -> std::sync::Arc<itsm_conform::schema::SchemaRegistry> {
-    let (registry, _) = itsm_conform::spec::load_checked(&itsm_conform::spec::SpecFiles::embedded()).expect("spec loads");
+    let (registry, _) =
+        itsm_conform::spec::load_checked(&itsm_conform::spec::SpecFiles::embedded()).expect("spec loads");
     registry
 }
 
@@ -81,7 +82,8 @@ impl TestServer {
 
     /// Logs in with v1 `/services/login`; returns the session id.
     pub async fn login(&self, user: &str, password: &str) -> String {
-        let (status, body) = self.post("/services/login", serde_json::json!({"userName": user, "password": password})).await;
+        let (status, body) =
+            self.post("/services/login", serde_json::json!({"userName": user, "password": password})).await;
         assert_eq!(status, 200, "login {user}: {body}");
         body["sessionID"].as_str().expect("sessionID").to_string()
     }

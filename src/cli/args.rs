@@ -1,8 +1,12 @@
 //! The command line, as clap types: flags only, no I/O.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::server::faults::{parse_duration, Fault};
 
 const AFTER_HELP: &str = "\
 EXAMPLES:
@@ -35,6 +39,7 @@ const TOP_HELP: &str = "EXAMPLES:
   itsm-conform spec list                      all 50 endpoints as a table
   itsm-conform spec check                     load and cross-check every spec file
   itsm-conform spec export openapi --out specs/openapi.json
+  itsm-conform serve                          the reference server on 127.0.0.1:8080/citsmart
 
 EXIT CODES:
   0  ok: every MUST requirement held (warnings allowed)
@@ -48,6 +53,56 @@ pub enum Command {
     /// Inspect, check and export the API spec.
     #[command(subcommand, after_help = AFTER_HELP)]
     Spec(SpecCommand),
+    /// Run the reference server: all 50 endpoints, stateful, in memory, with switchable faults.
+    #[command(after_help = SERVE_HELP)]
+    Serve(ServeArgs),
+}
+
+const SERVE_HELP: &str = "\
+EXAMPLES:
+  itsm-conform serve                                  127.0.0.1:8080, base path /citsmart, demo data
+  itsm-conform serve --bind 0.0.0.0:9000 --base-path /
+  itsm-conform serve --data suites/data/other-vendor.json --session-ttl 5m
+  itsm-conform serve --fault datetime-seconds --fault slow:300ms
+  itsm-conform serve --list-faults                    every fault, one per line
+  RUST_LOG=debug itsm-conform serve                   one log line per request
+
+The start-up banner (standard error) gives the address, the data set, the demo users and their
+passwords, and the active faults. Ctrl-C stops the server.
+";
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR:PORT")]
+    pub bind: SocketAddr,
+    /// Path prefix of every endpoint (`/citsmart/services/login`); `/` for none.
+    #[arg(long, default_value = "/citsmart", value_name = "PATH")]
+    pub base_path: String,
+    /// Load this data set (JSON, schema specs/meta/dataset.schema.json) instead of the built-in one.
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<PathBuf>,
+    /// Session lifetime, counted from login (use does not extend it): 30m, 90s, 1h.
+    #[arg(long, default_value = "30m", value_name = "DURATION", value_parser = parse_ttl)]
+    pub session_ttl: Duration,
+    /// Make the server deviate from the spec (repeatable); see --list-faults.
+    #[arg(long = "fault", value_name = "NAME[:ARG]", value_parser = parse_fault)]
+    pub faults: Vec<Fault>,
+    /// Print every fault of the catalogue, one per line, and exit.
+    #[arg(long)]
+    pub list_faults: bool,
+}
+
+fn parse_fault(text: &str) -> Result<Fault, String> {
+    text.parse()
+}
+
+fn parse_ttl(text: &str) -> Result<Duration, String> {
+    match parse_duration(text) {
+        Some(d) if !d.is_zero() => Ok(d),
+        Some(_) => Err("the session lifetime must be greater than zero".into()),
+        None => Err(format!("`{text}` is not a duration (e.g. 30m, 90s, 1h)")),
+    }
 }
 
 #[derive(Debug, Subcommand)]

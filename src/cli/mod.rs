@@ -1,11 +1,12 @@
 //! The command-line front end: parse, dispatch, map outcomes to exit codes.
 
 mod args;
+mod serve_cmd;
 mod spec_cmd;
 
 use std::io::Write;
 
-pub use args::{Cli, Command, ExportCommand, Format, SpecCommand};
+pub use args::{Cli, Command, ExportCommand, Format, ServeArgs, SpecCommand};
 
 use crate::diag::Diagnostics;
 use crate::exit;
@@ -22,6 +23,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     };
     match cli.command {
         Command::Spec(command) => spec_cmd::run(command, &files, out, err),
+        Command::Serve(args) => serve_cmd::run(&args, &files, out, err),
     }
 }
 

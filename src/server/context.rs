@@ -10,7 +10,6 @@ pub struct Ctx<'a> {
     pub state: &'a AppState,
     /// The session's user, on endpoints that need a session.
     pub login: Option<String>,
-    pub session_id: Option<String>,
     pub path: &'a str,
 }
 

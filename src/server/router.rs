@@ -25,6 +25,8 @@ struct Route {
     state: Arc<AppState>,
     endpoint: Arc<Endpoint>,
     handler: super::context::Handler,
+    /// Base path + endpoint path, for the request log.
+    full_path: Arc<str>,
 }
 
 pub fn router(state: Arc<AppState>, base_path: &str) -> Router {
@@ -32,16 +34,29 @@ pub fn router(state: Arc<AppState>, base_path: &str) -> Router {
     let mut router = Router::new();
     for endpoint in &state.spec.endpoints {
         let Some(handler) = handlers::handler_for(&endpoint.path) else { continue };
-        let route = Route { state: state.clone(), endpoint: Arc::new(endpoint.clone()), handler };
-        router = router.route(&format!("{base}{}", endpoint.path), post(dispatch).with_state(route));
+        let full_path: Arc<str> = format!("{base}{}", endpoint.path).into();
+        let route =
+            Route { state: state.clone(), endpoint: Arc::new(endpoint.clone()), handler, full_path: full_path.clone() };
+        router = router.route(&full_path, post(dispatch).with_state(route));
     }
-    router
-        .fallback(not_found)
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+    router.fallback(not_found).method_not_allowed_fallback(method_not_allowed).layer(DefaultBodyLimit::max(BODY_LIMIT))
 }
 
-async fn not_found() -> Response {
-    json_response(404, &json!({"error": {"code": "PARAM", "description": "Operação não cadastrada: no endpoint at this path"}}))
+async fn not_found(method: axum::http::Method, uri: axum::http::Uri) -> Response {
+    tracing::debug!(%method, path = %uri.path(), status = 404, "request");
+    json_response(
+        404,
+        &json!({"error": {"code": "PARAM", "description": "Operação não cadastrada: no endpoint at this path"}}),
+    )
+}
+
+/// 405 with a JSON error body; axum adds `Allow: POST` to what a method router's fallback answers.
+async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> Response {
+    tracing::debug!(%method, path = %uri.path(), status = 405, "request");
+    json_response(
+        405,
+        &json!({"error": {"code": "PARAM", "description": format!("method {method} not allowed: every operation is POST")}}),
+    )
 }
 
 fn json_response(status: u16, body: &Value) -> Response {
@@ -50,7 +65,26 @@ fn json_response(status: u16, body: &Value) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json;charset=UTF-8")], bytes).into_response()
 }
 
-async fn dispatch(State(route): State<Route>, headers: HeaderMap, body: Result<Bytes, axum::extract::rejection::BytesRejection>) -> Response {
+async fn dispatch(
+    State(route): State<Route>,
+    headers: HeaderMap,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Response {
+    // Method, path, status and time only: never the body (passwords, session ids).
+    let started = tracing::enabled!(tracing::Level::DEBUG).then(std::time::Instant::now);
+    let response = respond(&route, headers, body).await;
+    if let Some(started) = started {
+        let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        tracing::debug!(method = %"POST", path = %route.full_path, status = response.status().as_u16(), micros, "request");
+    }
+    response
+}
+
+async fn respond(
+    route: &Route,
+    headers: HeaderMap,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Response {
     let state = &route.state;
     if let Some(delay) = state.faults.delay() {
         tokio::time::sleep(delay).await;
@@ -59,7 +93,8 @@ async fn dispatch(State(route): State<Route>, headers: HeaderMap, body: Result<B
         let target = state.faults.arg(FaultKind::Html500).unwrap_or("/services/v2/status");
         if target == route.endpoint.path {
             let page = "<!DOCTYPE html><html><head><title>Error 500</title></head><body><h1>HTTP Status 500 - Internal Server Error</h1></body></html>";
-            return (StatusCode::INTERNAL_SERVER_ERROR, [(header::CONTENT_TYPE, "text/html;charset=UTF-8")], page).into_response();
+            return (StatusCode::INTERNAL_SERVER_ERROR, [(header::CONTENT_TYPE, "text/html;charset=UTF-8")], page)
+                .into_response();
         }
     }
     let body = match body {
@@ -70,7 +105,7 @@ async fn dispatch(State(route): State<Route>, headers: HeaderMap, body: Result<B
         }
     };
     let _ = headers;
-    let (status, value) = process(state, &route, &body);
+    let (status, value) = process(state, route, &body);
     json_response(status, &value)
 }
 
@@ -78,9 +113,7 @@ async fn dispatch(State(route): State<Route>, headers: HeaderMap, body: Result<B
 fn process(state: &AppState, route: &Route, body: &[u8]) -> (u16, Value) {
     let endpoint = &route.endpoint;
     let parsed = if endpoint.is_xml() {
-        std::str::from_utf8(body)
-            .map_err(|_| "XML body is not valid UTF-8".to_string())
-            .and_then(xml::xml_to_json)
+        std::str::from_utf8(body).map_err(|_| "XML body is not valid UTF-8".to_string()).and_then(xml::xml_to_json)
     } else {
         serde_json::from_slice::<Value>(body).map_err(|e| format!("malformed JSON: {e}"))
     };
@@ -115,6 +148,6 @@ fn run(state: &AppState, route: &Route, body: &Value) -> Reply {
     } else if let Some(id) = &session_id {
         login = state.session_user(id);
     }
-    let ctx = Ctx { state, login, session_id, path: &endpoint.path };
+    let ctx = Ctx { state, login, path: &endpoint.path };
     (route.handler)(&ctx, body)
 }

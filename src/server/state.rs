@@ -24,19 +24,22 @@ pub struct AppState {
     pub faults: FaultSet,
     pub session_ttl: Duration,
     pub spec: Arc<Spec>,
+    /// The context path the server answers under (`/citsmart`); v2 login stores it as the device's connection.
+    pub base_path: String,
     operation_seq: AtomicI64,
     /// Added to the wall clock; tests move time forward without sleeping.
     clock_offset_ms: AtomicI64,
 }
 
 impl AppState {
-    pub fn new(world: World, faults: FaultSet, session_ttl: Duration, spec: Arc<Spec>) -> Self {
+    pub fn new(world: World, faults: FaultSet, session_ttl: Duration, spec: Arc<Spec>, base_path: String) -> Self {
         Self {
             world: Mutex::new(world),
             sessions: Mutex::new(HashMap::new()),
             faults,
             session_ttl,
             spec,
+            base_path,
             operation_seq: AtomicI64::new(1),
             clock_offset_ms: AtomicI64::new(0),
         }

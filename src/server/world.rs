@@ -66,6 +66,8 @@ pub struct World {
     pub ticket_versions: BTreeMap<i64, u64>,
     /// What each (user, topic) has synchronized up to (`*NotSynchronized`).
     pub synced: HashMap<(String, String), u64>,
+    /// Failed operations, newest last (`/services/error/getList`); capped at `ERROR_LOG_CAP`.
+    pub errors: Vec<ErrorRecord>,
 }
 
 /// Mobile status id (1..4) ↔ status code.
@@ -110,6 +112,7 @@ impl World {
             version: 1,
             ticket_versions,
             synced: HashMap::new(),
+            errors: Vec::new(),
             data,
         }
     }
@@ -222,6 +225,32 @@ impl World {
             "definedSLA": true,
             "linkedNumber": null,
         })
+    }
+}
+
+/// One failed operation, as `/services/error/getList` lists it.
+#[derive(Debug, Clone)]
+pub struct ErrorRecord {
+    pub time_ms: i64,
+    /// Endpoint path, e.g. `/services/request/create`.
+    pub path: String,
+    /// The operation's messageID when the spec names one.
+    pub message_id: Option<String>,
+    pub code: String,
+    pub description: String,
+}
+
+/// The error log keeps the newest entries only, so long load runs do not grow it without bound.
+pub const ERROR_LOG_CAP: usize = 1000;
+
+impl World {
+    /// Records a failed operation (oldest entries are dropped past `ERROR_LOG_CAP`).
+    pub fn log_error(&mut self, record: ErrorRecord) {
+        if self.errors.len() >= ERROR_LOG_CAP {
+            let excess = self.errors.len() + 1 - ERROR_LOG_CAP;
+            self.errors.drain(..excess);
+        }
+        self.errors.push(record);
     }
 }
 

@@ -4,22 +4,29 @@
 
 use serde_json::{Map, Value};
 
+/// Deeper documents are refused: the mapping recurses, and a hostile body of 100 000 nested
+/// elements would otherwise overflow the stack (the JSON parser has the same kind of limit, 128).
+pub const MAX_DEPTH: usize = 64;
+
 /// The JSON twin of an XML document, or a message saying why the XML is not acceptable.
 pub fn xml_to_json(xml: &str) -> Result<Value, String> {
     let doc = roxmltree::Document::parse(xml).map_err(|e| format!("malformed XML: {e}"))?;
-    Ok(element_to_json(doc.root_element()))
+    element_to_json(doc.root_element(), 1)
 }
 
-fn element_to_json(node: roxmltree::Node<'_, '_>) -> Value {
+fn element_to_json(node: roxmltree::Node<'_, '_>, depth: usize) -> Result<Value, String> {
+    if depth > MAX_DEPTH {
+        return Err(format!("XML nested deeper than {MAX_DEPTH} elements"));
+    }
     let children: Vec<_> = node.children().filter(|c| c.is_element()).collect();
     if children.is_empty() {
-        return Value::String(node.text().unwrap_or("").trim().to_string());
+        return Ok(Value::String(node.text().unwrap_or("").trim().to_string()));
     }
     let mut map = Map::new();
     for child in children {
-        map.insert(json_name(child.tag_name().name()), element_to_json(child));
+        map.insert(json_name(child.tag_name().name()), element_to_json(child, depth + 1)?);
     }
-    Value::Object(map)
+    Ok(Value::Object(map))
 }
 
 /// `SessionID` → `sessionID`, `UserName` → `userName`.
@@ -94,7 +101,8 @@ mod tests {
 
     #[test]
     fn nested_elements_become_objects_and_round_trip() {
-        let value = json!({"sessionID": "S1", "serviceRequestSource": {"number": "10", "contact": {"name": "Ana <A>"}}});
+        let value =
+            json!({"sessionID": "S1", "serviceRequestSource": {"number": "10", "contact": {"name": "Ana <A>"}}});
         let xml = json_to_xml("AddServiceRequest", &value);
         assert!(xml.contains("<SessionID>S1</SessionID>"));
         assert_eq!(xml_to_json(&xml).unwrap(), value);

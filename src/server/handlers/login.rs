@@ -79,7 +79,7 @@ fn login_v2(ctx: &Ctx<'_>, body: &Value) -> Reply {
         login,
         token,
         platform: normalized.to_string(),
-        connection: "/citsmart".into(),
+        connection: ctx.state.base_path.clone(),
         active: true,
     });
     Reply::Bare(json!({

@@ -1,0 +1,155 @@
+//! `itsm-conform serve`: the reference server in the foreground, until Ctrl-C (or SIGTERM).
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::time::Duration;
+
+use super::args::ServeArgs;
+use super::report_diagnostics;
+use crate::diag::Diagnostics;
+use crate::exit;
+use crate::server::{self, DataSet, FaultSet, ServerConfig, CATALOGUE};
+use crate::spec::{self, SpecFiles};
+
+/// How long a graceful stop may wait for open connections before the process just ends.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+pub fn run(args: &ServeArgs, files: &SpecFiles, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    if args.list_faults {
+        return list_faults(out);
+    }
+    let (registry, check) = match spec::load_checked(files) {
+        Ok(loaded) => loaded,
+        Err(d) => return report_diagnostics(err, &d),
+    };
+    // The server is the executable form of the spec: it does not start from an inconsistent one.
+    if !check.is_clean() {
+        return report_diagnostics(err, &Diagnostics(check.diagnostics));
+    }
+    let (data, data_name, builtin) = match &args.data {
+        None => {
+            let data = DataSet::builtin();
+            let name = data.name.clone();
+            (data, name, true)
+        }
+        Some(path) => match load_data(path) {
+            Ok(data) => {
+                let name = format!("{} ({})", data.name, path.display());
+                (data, name, false)
+            }
+            Err(message) => {
+                let _ = writeln!(err, "error: {message}");
+                return exit::USAGE_ERROR;
+            }
+        },
+    };
+    let config = ServerConfig {
+        bind: args.bind,
+        base_path: args.base_path.clone(),
+        data,
+        session_ttl: args.session_ttl,
+        faults: FaultSet::new(args.faults.clone()),
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            let _ = writeln!(err, "error: cannot start the async runtime: {e}");
+            return exit::HARNESS_ERROR;
+        }
+    };
+    init_logging();
+    runtime.block_on(async {
+        let server = match server::start(config, registry.spec().clone()).await {
+            Ok(server) => server,
+            Err(e) => {
+                let _ = writeln!(err, "error: cannot listen on {}: {e}", args.bind);
+                return exit::HARNESS_ERROR;
+            }
+        };
+        let _ = write!(err, "{}", server::banner(&server, &data_name, builtin));
+        let _ = writeln!(err, "  stop with     Ctrl-C");
+        let _ = err.flush();
+        tracing::info!(addr = %server.addr, base_path = %server.base_path, "reference server started");
+        let signal = stop_signal().await;
+        tracing::info!(signal, "stopping");
+        if tokio::time::timeout(SHUTDOWN_GRACE, server.shutdown()).await.is_err() {
+            tracing::warn!("open connections did not close within {SHUTDOWN_GRACE:?}; stopping anyway");
+        }
+        tracing::info!("reference server stopped");
+        exit::OK
+    })
+}
+
+/// Reads and checks a `--data` file; the message names the file and, for a bad file, the field.
+fn load_data(path: &Path) -> Result<DataSet, String> {
+    let label = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read data file `{label}`: {e}"))?;
+    DataSet::parse(&label, &text)
+}
+
+/// `NAME[:ARG]  description (default …)  [caught by REQ]`, one line per fault.
+fn list_faults(out: &mut dyn Write) -> u8 {
+    let rows: Vec<(String, String)> = CATALOGUE
+        .iter()
+        .map(|info| {
+            let (usage, note) = match info.arg {
+                None => (info.name.to_string(), String::new()),
+                Some(arg) => match arg.split_once(" (") {
+                    Some((arg_name, rest)) => (format!("{}[:{arg_name}]", info.name), format!(" ({rest}")),
+                    None => (format!("{}[:{arg}]", info.name), String::new()),
+                },
+            };
+            (usage, format!("{}{note}  [caught by {}]", info.description, info.caught_by))
+        })
+        .collect();
+    let width = rows.iter().map(|(usage, _)| usage.len()).max().unwrap_or(0);
+    for (usage, text) in rows {
+        if writeln!(out, "{usage:<width$}  {text}").is_err() {
+            break; // a closed pipe (`| head`) is not an error
+        }
+    }
+    exit::OK
+}
+
+/// Logs to standard error, filtered by RUST_LOG (default `info`).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder =
+        tracing_subscriber::fmt().with_env_filter(filter).with_target(false).with_ansi(std::io::stderr().is_terminal());
+    // main() holds the stderr lock for the whole run, so worker threads writing through
+    // `std::io::stderr()` would block forever; a duplicate of the descriptor bypasses that lock.
+    let installed = match stderr_file() {
+        Some(file) => builder.with_writer(file).try_init(),
+        None => builder.with_writer(std::io::sink).try_init(),
+    };
+    // Already installed (a second server in the same process): keep the first one.
+    let _ = installed;
+}
+
+#[cfg(unix)]
+fn stderr_file() -> Option<std::fs::File> {
+    use std::os::fd::AsFd;
+    std::io::stderr().as_fd().try_clone_to_owned().ok().map(std::fs::File::from)
+}
+
+#[cfg(not(unix))]
+fn stderr_file() -> Option<std::fs::File> {
+    None
+}
+
+/// Waits for Ctrl-C, or SIGTERM on Unix; returns which.
+async fn stop_signal() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            return tokio::select! {
+                _ = tokio::signal::ctrl_c() => "ctrl-c",
+                _ = term.recv() => "SIGTERM",
+            };
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+    "ctrl-c"
+}
