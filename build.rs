@@ -18,11 +18,8 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let specs = root.join("specs");
-    let mut files = vec![
-        specs.join("requirements.json"),
-        specs.join("source/endpoint-table.md"),
-        specs.join("DECISIONS.md"),
-    ];
+    let mut files =
+        vec![specs.join("requirements.json"), specs.join("source/endpoint-table.md"), specs.join("DECISIONS.md")];
     for sub in ["defs", "endpoints"] {
         collect(&specs.join(sub), &mut files);
         println!("cargo:rerun-if-changed={}", specs.join(sub).display());

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod diag;
 pub mod exit;
 pub mod fsx;
+pub mod redact;
 pub mod schema;
 pub mod server;
 pub mod spec;

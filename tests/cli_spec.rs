@@ -99,6 +99,9 @@ fn readme_documents_the_exit_codes() {
     for line in itsm_conform::exit::TABLE.lines().skip(1) {
         let line = line.trim();
         let (code, text) = line.split_once("  ").unwrap();
-        assert!(readme.contains(&format!("| {code} | {text} |")), "README lacks the exit-code row `| {code} | {text} |`");
+        assert!(
+            readme.contains(&format!("| {code} | {text} |")),
+            "README lacks the exit-code row `| {code} | {text} |`"
+        );
     }
 }

@@ -442,6 +442,61 @@ async fn every_endpoint_answers_mutated_examples_properly() {
     assert!(sent > 2500, "{sent} requests");
 }
 
+/// The list endpoints answer from a cache (src/server/read_cache.rs); every write must show in
+/// the next read, and each answer still gets its own envelope.
+#[tokio::test]
+async fn repeated_reads_get_fresh_envelopes_and_see_every_write() {
+    let t = TestServer::start().await;
+    let sid = tech_session(&t).await;
+    let other_sid = tech_session(&t).await;
+    let (_, first) = get_newest(&t, &sid, 0).await;
+    let (status, second) = get_newest(&t, &other_sid, 0).await;
+    assert_eq!(status, 200);
+    t.assert_conforms("/mobile/v2/notification/getNewest", status, &second);
+    assert_eq!(first["notifications"], second["notifications"], "same user, same answer");
+    assert!(second["operationID"].as_i64() > first["operationID"].as_i64());
+    assert!((second["dateTime"].as_i64().unwrap() - now_ms()).abs() < 60_000);
+    let item = |body: &Value| {
+        body["notifications"].as_array().unwrap().iter().find(|i| i["taskId"] == OPEN_TASK).cloned().expect("open task")
+    };
+    assert_eq!((item(&second)["inService"].clone(), item(&second)["inChekin"].clone()), (json!(false), json!(0)));
+    // Another user has another list.
+    let sid2 = t.login("tecnico2", "tecnico2-demo").await;
+    let (_, theirs) = get_newest(&t, &sid2, 0).await;
+    assert_ne!(theirs["notifications"], second["notifications"]);
+
+    let position = json!({"latitude": -15.8039, "longitude": -47.8828});
+    let attend = json!({"sessionID": sid, "number": OPEN_REQUEST, "dateTime": now_ms(),
+                        "latitude": position["latitude"], "longitude": position["longitude"]});
+    assert_eq!(t.post("/mobile/v2/notification/attendRequest", attend).await.0, 200);
+    let (_, after_attend) = get_newest(&t, &sid, 0).await;
+    assert_eq!(item(&after_attend)["inService"], true, "attendRequest shows: {}", item(&after_attend));
+    let checkin = json!({"sessionID": sid, "taskId": OPEN_TASK, "startTime": now_ms(),
+                         "latitude": position["latitude"], "longitude": position["longitude"]});
+    assert_eq!(t.post("/mobile/v2/notification/checkin", checkin).await.0, 200);
+    let (_, after_checkin) = get_newest(&t, &sid, 0).await;
+    assert_eq!(item(&after_checkin)["inChekin"], 1, "checkin shows");
+    let (_, v1_after) = v1_list(&t, &sid).await;
+    let (_, v2_by_user) = t
+        .post("/mobile/v2/notification/getByUser", json!({"sessionID": sid, "notificationType": 0, "onlyApproval": 0}))
+        .await;
+    if v2_by_user.get("notifications").is_some() {
+        assert_eq!(item(&v2_by_user)["inChekin"], 1);
+    }
+    let checkout = json!({"sessionID": sid, "taskId": OPEN_TASK, "status": 4, "solution": 10, "descSolution": "Feito.",
+                          "latitude": position["latitude"], "longitude": position["longitude"]});
+    assert_eq!(t.post("/mobile/v2/notification/checkout", checkout).await.0, 200);
+    let (_, after_checkout) = get_newest(&t, &sid, 0).await;
+    let still_listed = after_checkout["notifications"].as_array().unwrap().iter().find(|i| i["taskId"] == OPEN_TASK);
+    assert!(still_listed.is_none_or(|i| i["inChekin"] == 0), "checkout shows: {still_listed:?}");
+    let (_, v1_final) = v1_list(&t, &sid).await;
+    assert_ne!(v1_after["notifications"], v1_final["notifications"], "the v1 list changed too");
+    // The session is checked before the cache is consulted.
+    t.server.advance_clock(Duration::from_secs(31 * 60));
+    let (status, expired) = get_newest(&t, &sid, 0).await;
+    assert_eq!((status, expired["error"]["code"].as_str()), (412, Some("SESSION")));
+}
+
 // ---------------------------------------------------------------------------------------------
 // sessions
 

@@ -131,7 +131,9 @@ fn examples_validate_and_mutations_are_rejected() {
         // the failure is reported at the alternative's own MUST requirement.
         let alternatives = e.response.get("anyOf").is_some();
         let cites = |violations: &[itsm_conform::schema::Violation], id: &str| {
-            violations.iter().any(|v| v.requirement == id || (alternatives && v.level == itsm_conform::spec::Level::Must))
+            violations
+                .iter()
+                .any(|v| v.requirement == id || (alternatives && v.level == itsm_conform::spec::Level::Must))
         };
         // The envelope is required where the table lists it (not on `json` returns, D-JSON-RETURNS).
         let row = spec.table.row(&e.path).expect("every endpoint has a row");

@@ -75,7 +75,9 @@ fn collect_fields(schema: &Value, spec: &Spec, names: &mut Vec<String>, depth: u
     if let Some(props) = schema.get("properties").and_then(Value::as_object) {
         names.extend(props.keys().cloned());
     }
-    if let Some(target) = schema.get("$ref").and_then(Value::as_str).and_then(|r| spec::pointer::resolve_ref(r, &spec.defs)) {
+    if let Some(target) =
+        schema.get("$ref").and_then(Value::as_str).and_then(|r| spec::pointer::resolve_ref(r, &spec.defs))
+    {
         collect_fields(target, spec, names, depth + 1);
     }
     for key in ["allOf", "anyOf", "oneOf"] {
@@ -162,8 +164,12 @@ fn show(spec: &Spec, args: &ShowArgs, out: &mut dyn Write, err: &mut dyn Write) 
     let Some(endpoint) = spec.endpoint(&args.path) else {
         writeln!(err, "error: no endpoint `{}` in the spec", args.path)?;
         let needle = args.path.rsplit('/').next().unwrap_or("").to_lowercase();
-        let similar: Vec<&str> =
-            spec.endpoints.iter().map(|e| e.path.as_str()).filter(|p| !needle.is_empty() && p.to_lowercase().contains(&needle)).collect();
+        let similar: Vec<&str> = spec
+            .endpoints
+            .iter()
+            .map(|e| e.path.as_str())
+            .filter(|p| !needle.is_empty() && p.to_lowercase().contains(&needle))
+            .collect();
         if !similar.is_empty() {
             writeln!(err, "  = hint: did you mean {}?", similar.join(" or "))?;
         } else {
@@ -202,7 +208,12 @@ fn show(spec: &Spec, args: &ShowArgs, out: &mut dyn Write, err: &mut dyn Write) 
     let rows: Vec<RequirementRow> = endpoint
         .requirements
         .iter()
-        .map(|r| RequirementRow { id: r.id.clone(), level: r.level.to_string(), check: String::from(r.check.clone()), text: r.text.clone() })
+        .map(|r| RequirementRow {
+            id: r.id.clone(),
+            level: r.level.to_string(),
+            check: String::from(r.check.clone()),
+            text: r.text.clone(),
+        })
         .collect();
     writeln!(out, "\nRequirements\n{}", Table::new(rows).with(Style::sharp()))?;
     Ok(exit::OK)

@@ -99,11 +99,8 @@ fn read_string(b: &[u8], pos: usize) -> Option<(String, usize)> {
             }
             b'"' => {
                 let raw = std::str::from_utf8(&b[start..i]).ok()?;
-                let value = if escaped {
-                    serde_json::from_str::<String>(&format!("\"{raw}\"")).ok()?
-                } else {
-                    raw.to_string()
-                };
+                let value =
+                    if escaped { serde_json::from_str::<String>(&format!("\"{raw}\"")).ok()? } else { raw.to_string() };
                 return Some((value, i + 1));
             }
             _ => i += 1,

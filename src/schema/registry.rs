@@ -46,17 +46,22 @@ impl std::fmt::Debug for SchemaRegistry {
     }
 }
 
-fn compile_one(spec: &Spec, schema: &Value, fallback: String, file: &str, pointer: &str) -> Result<Compiled, Diagnostic> {
+fn compile_one(
+    spec: &Spec,
+    schema: &Value,
+    fallback: String,
+    file: &str,
+    pointer: &str,
+) -> Result<Compiled, Diagnostic> {
     let bundle = spec.bundle(schema);
-    let validator = jsonschema::options()
-        .with_draft(Draft::Draft202012)
-        .should_validate_formats(false)
-        .build(&bundle)
-        .map_err(|e| {
-            let text = spec.texts.get(file).map(String::as_str).unwrap_or("");
-            Diagnostic::new(Location::of_pointer(file, text, pointer), format!("schema does not compile: {e}"))
-                .with_hint("schemas are JSON Schema draft 2020-12; shared definitions are `#/$defs/NAME`")
-        })?;
+    let validator =
+        jsonschema::options().with_draft(Draft::Draft202012).should_validate_formats(false).build(&bundle).map_err(
+            |e| {
+                let text = spec.texts.get(file).map(String::as_str).unwrap_or("");
+                Diagnostic::new(Location::of_pointer(file, text, pointer), format!("schema does not compile: {e}"))
+                    .with_hint("schemas are JSON Schema draft 2020-12; shared definitions are `#/$defs/NAME`")
+            },
+        )?;
     Ok(Compiled { validator, bundle, fallback })
 }
 
@@ -72,7 +77,8 @@ impl SchemaRegistry {
                 .map(|r| r.id.clone())
                 .unwrap_or_else(|| RESPONSE_FALLBACK.to_string());
             let request = compile_one(&spec, &endpoint.request, REQUEST_FALLBACK.into(), &endpoint.file, "/request");
-            let response = compile_one(&spec, &endpoint.response, first_schema_requirement, &endpoint.file, "/response");
+            let response =
+                compile_one(&spec, &endpoint.response, first_schema_requirement, &endpoint.file, "/response");
             match (request, response) {
                 (Ok(request), Ok(response)) => {
                     endpoints.insert(endpoint.path.clone(), EndpointSchemas { request, response });
@@ -81,7 +87,8 @@ impl SchemaRegistry {
             }
         }
         let error_schema = serde_json::json!({"$ref": "#/$defs/errorResponse"});
-        let error = compile_one(&spec, &error_schema, ERROR_FALLBACK.into(), "specs/defs/common.json", "/$defs/errorResponse");
+        let error =
+            compile_one(&spec, &error_schema, ERROR_FALLBACK.into(), "specs/defs/common.json", "/$defs/errorResponse");
         match error {
             Ok(error) if problems.is_empty() => Ok(Self { spec, endpoints, error }),
             Ok(_) => Err(Diagnostics(problems)),
@@ -132,7 +139,9 @@ impl SchemaRegistry {
             .map(|err| {
                 let evaluation = err.evaluation_path().as_str().to_string();
                 let missing = match err.kind() {
-                    jsonschema::error::ValidationErrorKind::Required { property } => property.as_str().map(String::from),
+                    jsonschema::error::ValidationErrorKind::Required { property } => {
+                        property.as_str().map(String::from)
+                    }
                     _ => None,
                 };
                 let requirement = attribute(&compiled.bundle, &self.spec.defs, &evaluation, missing.as_deref())
@@ -153,7 +162,12 @@ impl SchemaRegistry {
 
 /// The requirement of the deepest `x-requirement` on the evaluation path (following `$ref`s),
 /// or of the missing property's own schema for a `required` error.
-fn attribute(bundle: &Value, defs: &Map<String, Value>, evaluation_path: &str, missing: Option<&str>) -> Option<String> {
+fn attribute(
+    bundle: &Value,
+    defs: &Map<String, Value>,
+    evaluation_path: &str,
+    missing: Option<&str>,
+) -> Option<String> {
     let mut node = bundle;
     let mut found = annotation(node);
     let mut parent = node;

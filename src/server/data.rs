@@ -250,7 +250,10 @@ impl DataSet {
             }
             for (j, task) in t.tasks.iter().enumerate() {
                 if !tasks.insert(task.task_id) {
-                    return Err(format!("field `/requests/{i}/tasks/{j}/taskId`: task id {} is used twice", task.task_id));
+                    return Err(format!(
+                        "field `/requests/{i}/tasks/{j}/taskId`: task id {} is used twice",
+                        task.task_id
+                    ));
                 }
                 if !self.users.iter().any(|u| u.login == task.assignee) {
                     return Err(format!("field `/requests/{i}/tasks/{j}/assignee`: no user `{}`", task.assignee));

@@ -6,8 +6,11 @@ use serde_json::Value;
 use super::faults::FaultKind;
 use super::state::AppState;
 
-const ITEM_LISTS: [&str; 3] =
-    ["/mobile/v2/notification/getNewest", "/mobile/v2/notification/getOldest", "/mobile/v2/notification/getByCoordinates"];
+const ITEM_LISTS: [&str; 3] = [
+    "/mobile/v2/notification/getNewest",
+    "/mobile/v2/notification/getOldest",
+    "/mobile/v2/notification/getByCoordinates",
+];
 
 pub fn apply(state: &AppState, path: &str, session_failure: bool, status: &mut u16, body: &mut Value) {
     let faults = &state.faults;

@@ -37,42 +37,132 @@ pub struct FaultInfo {
 }
 
 pub const CATALOGUE: &[FaultInfo] = &[
-    FaultInfo { kind: FaultKind::DropField, name: "drop-field", arg: None,
-        description: "getNewest/getOldest/getByCoordinates items lack the required `taskId`", caught_by: "MV-ITEM-001" },
-    FaultInfo { kind: FaultKind::NumberAsString, name: "number-as-string", arg: None,
-        description: "notification items send `number` as a string (\"123\")", caught_by: "MV-ITEM-001" },
-    FaultInfo { kind: FaultKind::DateTimeSeconds, name: "datetime-seconds", arg: None,
-        description: "`dateTime` in epoch seconds instead of milliseconds", caught_by: "GEN-ENV-003" },
-    FaultInfo { kind: FaultKind::DateTimeLocale, name: "datetime-locale", arg: None,
-        description: "`dateTime` as a locale text (\"27/11/2026 21:00\") that denotes no instant", caught_by: "GEN-ENV-003" },
-    FaultInfo { kind: FaultKind::OperationIdMissing, name: "operation-id-missing", arg: None,
-        description: "success responses have no `operationID`", caught_by: "GEN-ENV-001" },
-    FaultInfo { kind: FaultKind::OperationIdRepeated, name: "operation-id-repeated", arg: None,
-        description: "every response has the same `operationID`", caught_by: "GEN-ENV-005" },
-    FaultInfo { kind: FaultKind::ErrorOnSuccess, name: "error-on-success", arg: None,
-        description: "HTTP 200 responses carry a non-null `error`", caught_by: "GEN-ENV-006" },
-    FaultInfo { kind: FaultKind::ErrorNullOnFailure, name: "error-null-on-failure", arg: None,
-        description: "failure responses (412) have `error: null`", caught_by: "GEN-ERR-001" },
-    FaultInfo { kind: FaultKind::EmptyErrorCode, name: "empty-error-code", arg: None,
-        description: "failure responses have an empty `error.code`", caught_by: "GEN-ERR-002" },
-    FaultInfo { kind: FaultKind::SessionError200, name: "session-error-200", arg: None,
-        description: "a missing or unknown session is answered HTTP 200 (with the SESSION error)", caught_by: "GEN-SES-001" },
-    FaultInfo { kind: FaultKind::NoSessionCheck, name: "no-session-check", arg: Some("GROUP (default services-v2)"),
-        description: "the endpoints of one group do not check the session", caught_by: "GEN-SES-001" },
-    FaultInfo { kind: FaultKind::PagingOffByOne, name: "paging-off-by-one", arg: None,
-        description: "getByCoordinates reports `totalPages` one too high", caught_by: "MV2-GETBYCOORDINATES-003" },
-    FaultInfo { kind: FaultKind::StaleGetById, name: "stale-get-by-id", arg: None,
-        description: "/services/request/getById returns the request as created, ignoring later updates", caught_by: "GEN-STATE-001" },
-    FaultInfo { kind: FaultKind::NewestIgnoresNumber, name: "newest-ignores-number", arg: None,
-        description: "getNewest ignores `newestNumber` and returns every notification", caught_by: "MV2-GETNEWEST-002" },
-    FaultInfo { kind: FaultKind::CheckoutKeepsStatus, name: "checkout-keeps-status", arg: None,
-        description: "checkout answers success but leaves the request's status unchanged", caught_by: "MV2-CHECKOUT-004" },
-    FaultInfo { kind: FaultKind::Html500, name: "html-500", arg: Some("PATH (default /services/v2/status)"),
-        description: "one endpoint answers an HTML 500 error page", caught_by: "GEN-HTTP-005" },
-    FaultInfo { kind: FaultKind::LoginWrongCode, name: "login-wrong-code", arg: None,
-        description: "v2 login failures answer code SESSION instead of INPUT", caught_by: "SV2-LOGIN-003" },
-    FaultInfo { kind: FaultKind::Slow, name: "slow", arg: Some("DURATION (default 300ms)"),
-        description: "every response is delayed (e.g. slow:300ms)", caught_by: "GEN-HTTP-006" },
+    FaultInfo {
+        kind: FaultKind::DropField,
+        name: "drop-field",
+        arg: None,
+        description: "getNewest/getOldest/getByCoordinates items lack the required `taskId`",
+        caught_by: "MV-ITEM-001",
+    },
+    FaultInfo {
+        kind: FaultKind::NumberAsString,
+        name: "number-as-string",
+        arg: None,
+        description: "notification items send `number` as a string (\"123\")",
+        caught_by: "MV-ITEM-001",
+    },
+    FaultInfo {
+        kind: FaultKind::DateTimeSeconds,
+        name: "datetime-seconds",
+        arg: None,
+        description: "`dateTime` in epoch seconds instead of milliseconds",
+        caught_by: "GEN-ENV-003",
+    },
+    FaultInfo {
+        kind: FaultKind::DateTimeLocale,
+        name: "datetime-locale",
+        arg: None,
+        description: "`dateTime` as a locale text (\"27/11/2026 21:00\") that denotes no instant",
+        caught_by: "GEN-ENV-003",
+    },
+    FaultInfo {
+        kind: FaultKind::OperationIdMissing,
+        name: "operation-id-missing",
+        arg: None,
+        description: "success responses have no `operationID`",
+        caught_by: "GEN-ENV-001",
+    },
+    FaultInfo {
+        kind: FaultKind::OperationIdRepeated,
+        name: "operation-id-repeated",
+        arg: None,
+        description: "every response has the same `operationID`",
+        caught_by: "GEN-ENV-005",
+    },
+    FaultInfo {
+        kind: FaultKind::ErrorOnSuccess,
+        name: "error-on-success",
+        arg: None,
+        description: "HTTP 200 responses carry a non-null `error`",
+        caught_by: "GEN-ENV-006",
+    },
+    FaultInfo {
+        kind: FaultKind::ErrorNullOnFailure,
+        name: "error-null-on-failure",
+        arg: None,
+        description: "failure responses (412) have `error: null`",
+        caught_by: "GEN-ERR-001",
+    },
+    FaultInfo {
+        kind: FaultKind::EmptyErrorCode,
+        name: "empty-error-code",
+        arg: None,
+        description: "failure responses have an empty `error.code`",
+        caught_by: "GEN-ERR-002",
+    },
+    FaultInfo {
+        kind: FaultKind::SessionError200,
+        name: "session-error-200",
+        arg: None,
+        description: "a missing or unknown session is answered HTTP 200 (with the SESSION error)",
+        caught_by: "GEN-SES-001",
+    },
+    FaultInfo {
+        kind: FaultKind::NoSessionCheck,
+        name: "no-session-check",
+        arg: Some("GROUP (default services-v2)"),
+        description: "the endpoints of one group do not check the session",
+        caught_by: "GEN-SES-001",
+    },
+    FaultInfo {
+        kind: FaultKind::PagingOffByOne,
+        name: "paging-off-by-one",
+        arg: None,
+        description: "getByCoordinates reports `totalPages` one too high",
+        caught_by: "MV2-GETBYCOORDINATES-003",
+    },
+    FaultInfo {
+        kind: FaultKind::StaleGetById,
+        name: "stale-get-by-id",
+        arg: None,
+        description: "/services/request/getById returns the request as created, ignoring later updates",
+        caught_by: "GEN-STATE-001",
+    },
+    FaultInfo {
+        kind: FaultKind::NewestIgnoresNumber,
+        name: "newest-ignores-number",
+        arg: None,
+        description: "getNewest ignores `newestNumber` and returns every notification",
+        caught_by: "MV2-GETNEWEST-003",
+    },
+    FaultInfo {
+        kind: FaultKind::CheckoutKeepsStatus,
+        name: "checkout-keeps-status",
+        arg: None,
+        description: "checkout answers success but leaves the request's status unchanged",
+        caught_by: "MV2-CHECKOUT-004",
+    },
+    FaultInfo {
+        kind: FaultKind::Html500,
+        name: "html-500",
+        arg: Some("PATH (default /services/v2/status)"),
+        description: "one endpoint answers an HTML 500 error page",
+        caught_by: "GEN-HTTP-005",
+    },
+    FaultInfo {
+        kind: FaultKind::LoginWrongCode,
+        name: "login-wrong-code",
+        arg: None,
+        description: "v2 login failures answer code SESSION instead of INPUT",
+        caught_by: "SV2-LOGIN-005",
+    },
+    FaultInfo {
+        kind: FaultKind::Slow,
+        name: "slow",
+        arg: Some("DURATION (default 300ms)"),
+        description: "every response is delayed (e.g. slow:300ms)",
+        caught_by: "GEN-HTTP-006",
+    },
 ];
 
 /// An active fault with its argument.
@@ -88,7 +178,8 @@ impl Fault {
     }
 
     pub fn delay(&self) -> Option<Duration> {
-        (self.kind == FaultKind::Slow).then(|| self.arg.as_deref().and_then(parse_duration).unwrap_or(Duration::from_millis(300)))
+        (self.kind == FaultKind::Slow)
+            .then(|| self.arg.as_deref().and_then(parse_duration).unwrap_or(Duration::from_millis(300)))
     }
 }
 
@@ -193,5 +284,21 @@ mod tests {
         let mut names: Vec<_> = CATALOGUE.iter().map(|i| i.name).collect();
         names.dedup();
         assert!(names.len() >= 12);
+    }
+}
+
+#[cfg(test)]
+mod catalogue_tests {
+    use super::CATALOGUE;
+
+    /// The runner cites these ids when it catches a fault: they must be requirements of the spec.
+    #[test]
+    fn every_fault_names_an_existing_requirement() {
+        let (registry, _) =
+            crate::spec::load_checked(&crate::spec::SpecFiles::embedded()).expect("the embedded spec loads");
+        for info in CATALOGUE {
+            let requirement = registry.spec().requirement(info.caught_by);
+            assert!(requirement.is_some(), "fault `{}` names unknown requirement `{}`", info.name, info.caught_by);
+        }
     }
 }

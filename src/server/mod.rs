@@ -7,6 +7,7 @@ mod fault_apply;
 pub mod faults;
 mod handlers;
 mod input;
+mod read_cache;
 mod reply;
 mod router;
 mod state;
@@ -89,7 +90,8 @@ impl RunningServer {
 /// Binds and starts the server on the current tokio runtime.
 pub async fn start(config: ServerConfig, spec: Arc<Spec>) -> std::io::Result<RunningServer> {
     let base_path = normalize_base_path(&config.base_path);
-    let state = Arc::new(AppState::new(World::new(config.data), config.faults, config.session_ttl, spec, base_path.clone()));
+    let state =
+        Arc::new(AppState::new(World::new(config.data), config.faults, config.session_ttl, spec, base_path.clone()));
     let app = router::router(state.clone(), &base_path);
     let listener = tokio::net::TcpListener::bind(config.bind).await?;
     let addr = listener.local_addr()?;

@@ -60,7 +60,9 @@ impl Reply {
                 412,
                 json!({"dateTime": now_ms, "operationID": operation_id, "error": {"code": code, "description": description}}),
             ),
-            Reply::Session => (412, json!({"dateTime": now_ms, "error": {"code": "SESSION", "description": SESSION_TEXT}})),
+            Reply::Session => {
+                (412, json!({"dateTime": now_ms, "error": {"code": "SESSION", "description": SESSION_TEXT}}))
+            }
             Reply::LoginFail { code, description } => {
                 (412, json!({"error": {"code": code, "description": description}, "sessionID": null}))
             }

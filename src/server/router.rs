@@ -14,6 +14,7 @@ use serde_json::{json, Value};
 use super::context::Ctx;
 use super::faults::FaultKind;
 use super::handlers;
+use super::read_cache::{self, ReadCache};
 use super::reply::Reply;
 use super::state::AppState;
 use crate::spec::{xml, Endpoint, Group};
@@ -27,16 +28,26 @@ struct Route {
     handler: super::context::Handler,
     /// Base path + endpoint path, for the request log.
     full_path: Arc<str>,
+    /// Shared by all routes; `cacheable` is whether this endpoint's answers may be kept in it.
+    cache: Arc<ReadCache>,
+    cacheable: bool,
 }
 
 pub fn router(state: Arc<AppState>, base_path: &str) -> Router {
     let base = base_path.trim_end_matches('/');
     let mut router = Router::new();
+    let cache = Arc::new(ReadCache::default());
     for endpoint in &state.spec.endpoints {
         let Some(handler) = handlers::handler_for(&endpoint.path) else { continue };
         let full_path: Arc<str> = format!("{base}{}", endpoint.path).into();
-        let route =
-            Route { state: state.clone(), endpoint: Arc::new(endpoint.clone()), handler, full_path: full_path.clone() };
+        let route = Route {
+            state: state.clone(),
+            endpoint: Arc::new(endpoint.clone()),
+            handler,
+            full_path: full_path.clone(),
+            cache: cache.clone(),
+            cacheable: read_cache::CACHEABLE.contains(&endpoint.path.as_str()),
+        };
         router = router.route(&full_path, post(dispatch).with_state(route));
     }
     router.fallback(not_found).method_not_allowed_fallback(method_not_allowed).layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -105,49 +116,93 @@ async fn respond(
         }
     };
     let _ = headers;
-    let (status, value) = process(state, route, &body);
-    json_response(status, &value)
+    let (status, bytes) = process(state, route, &body);
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, [(header::CONTENT_TYPE, "application/json;charset=UTF-8")], bytes).into_response()
 }
 
-/// Parses the body, checks the session, runs the handler, renders, applies faults.
-fn process(state: &AppState, route: &Route, body: &[u8]) -> (u16, Value) {
+/// Parses the body, checks the session, runs the handler (or answers from the read cache),
+/// renders, applies faults; returns the status and the serialized body.
+fn process(state: &AppState, route: &Route, body: &[u8]) -> (u16, Vec<u8>) {
     let endpoint = &route.endpoint;
     let parsed = if endpoint.is_xml() {
         std::str::from_utf8(body).map_err(|_| "XML body is not valid UTF-8".to_string()).and_then(xml::xml_to_json)
     } else {
         serde_json::from_slice::<Value>(body).map_err(|e| format!("malformed JSON: {e}"))
     };
-    let reply = match parsed {
-        Err(message) => Reply::bad_request(message),
-        Ok(value) if !value.is_object() => Reply::bad_request("the request body must be a JSON object"),
-        Ok(value) => run(state, route, &value),
+    let value = match parsed {
+        Err(message) => return finish(state, route, Reply::bad_request(message)),
+        Ok(value) if !value.is_object() => {
+            return finish(state, route, Reply::bad_request("the request body must be a JSON object"))
+        }
+        Ok(value) => value,
     };
+    if !(route.cacheable && state.faults.is_empty()) {
+        let reply = run(state, route, &value);
+        if !route.cacheable {
+            // This endpoint may have written: answers cached before are stale from now on.
+            route.cache.invalidate();
+        }
+        return finish(state, route, reply);
+    }
+    let login = match authenticate(state, route, &value) {
+        Ok(login) => login,
+        Err(reply) => return finish(state, route, reply),
+    };
+    let key = read_cache::key(&endpoint.path, login.as_deref(), &value);
+    let generation = route.cache.generation();
+    if let Some(prefix) = route.cache.get(&key, generation) {
+        return (200, read_cache::with_envelope(&prefix, state.now_ms(), state.next_operation_id()));
+    }
+    let ctx = Ctx { state, login, path: &endpoint.path };
+    match (route.handler)(&ctx, &value) {
+        Reply::Op(fields) => match read_cache::prefix(&fields) {
+            Some(prefix) => {
+                let bytes = read_cache::with_envelope(&prefix, state.now_ms(), state.next_operation_id());
+                route.cache.put(key, generation, prefix);
+                (200, bytes)
+            }
+            None => finish(state, route, Reply::Op(fields)),
+        },
+        other => finish(state, route, other),
+    }
+}
+
+/// Renders a reply with the envelope, applies the faults, serializes.
+fn finish(state: &AppState, route: &Route, reply: Reply) -> (u16, Vec<u8>) {
     let session_failure = matches!(reply, Reply::Session);
     let (mut status, mut value) = reply.render(state.now_ms(), state.next_operation_id());
-    super::fault_apply::apply(state, &endpoint.path, session_failure, &mut status, &mut value);
-    (status, value)
+    super::fault_apply::apply(state, &route.endpoint.path, session_failure, &mut status, &mut value);
+    (status, serde_json::to_vec(&value).unwrap_or_default())
 }
 
 fn run(state: &AppState, route: &Route, body: &Value) -> Reply {
-    let endpoint = &route.endpoint;
-    let session_id = body.get("sessionID").and_then(Value::as_str).map(String::from);
-    let mut login = None;
-    if endpoint.session {
-        let skip_check = state.faults.has(FaultKind::NoSessionCheck) && {
-            let group = state.faults.arg(FaultKind::NoSessionCheck).unwrap_or("services-v2");
-            Group::of_path(&endpoint.path).is_some_and(|g| g.name() == group)
-        };
-        login = session_id.as_deref().and_then(|id| state.session_user(id));
-        if login.is_none() {
-            if !skip_check {
-                return Reply::Session;
-            }
-            // The faulty server serves as its first user instead of refusing.
-            login = state.world.lock().data.users.first().map(|u| u.login.clone());
+    match authenticate(state, route, body) {
+        Ok(login) => {
+            let ctx = Ctx { state, login, path: &route.endpoint.path };
+            (route.handler)(&ctx, body)
         }
-    } else if let Some(id) = &session_id {
-        login = state.session_user(id);
+        Err(reply) => reply,
     }
-    let ctx = Ctx { state, login, path: &endpoint.path };
-    (route.handler)(&ctx, body)
+}
+
+/// The session's user; `Err(Reply::Session)` when the endpoint needs a session and has none.
+fn authenticate(state: &AppState, route: &Route, body: &Value) -> Result<Option<String>, Reply> {
+    let endpoint = &route.endpoint;
+    let session_id = body.get("sessionID").and_then(Value::as_str);
+    if !endpoint.session {
+        return Ok(session_id.and_then(|id| state.session_user(id)));
+    }
+    if let Some(login) = session_id.and_then(|id| state.session_user(id)) {
+        return Ok(Some(login));
+    }
+    let skip_check = state.faults.has(FaultKind::NoSessionCheck) && {
+        let group = state.faults.arg(FaultKind::NoSessionCheck).unwrap_or("services-v2");
+        Group::of_path(&endpoint.path).is_some_and(|g| g.name() == group)
+    };
+    if !skip_check {
+        return Err(Reply::Session);
+    }
+    // The faulty server serves as its first user instead of refusing.
+    Ok(state.world.lock().data.users.first().map(|u| u.login.clone()))
 }

@@ -71,8 +71,12 @@ pub struct World {
 }
 
 /// Mobile status id (1..4) ↔ status code.
-pub const STATUSES: [(i64, &str, &str); 4] =
-    [(1, "EmAndamento", "Em andamento"), (2, "Suspensa", "Suspensa"), (3, "Cancelada", "Cancelada"), (4, "Resolvida", "Resolvida")];
+pub const STATUSES: [(i64, &str, &str); 4] = [
+    (1, "EmAndamento", "Em andamento"),
+    (2, "Suspensa", "Suspensa"),
+    (3, "Cancelada", "Cancelada"),
+    (4, "Resolvida", "Resolvida"),
+];
 
 pub fn status_name(code: &str) -> &str {
     match code {
@@ -150,9 +154,10 @@ impl World {
 
     /// Open tasks assigned to `login`, newest request first, as (ticket, task) pairs.
     pub fn tasks_of<'a>(&'a self, login: &'a str) -> impl Iterator<Item = (&'a Ticket, &'a Task)> + 'a {
-        self.tickets.values().rev().flat_map(move |t| {
-            t.tasks.iter().filter(move |k| k.assignee == login && is_open(k)).map(move |k| (t, k))
-        })
+        self.tickets
+            .values()
+            .rev()
+            .flat_map(move |t| t.tasks.iter().filter(move |k| k.assignee == login && is_open(k)).map(move |k| (t, k)))
     }
 
     /// A notification list item (specs/defs/mobile.json `notificationItem`, with the v2 extras).

@@ -66,10 +66,14 @@ fn check_table(spec: &Spec, table_file: &str, out: &mut CrossCheck) {
         out.names += row.parameters.len() + row.returns.len();
         let Some(endpoint) = spec.endpoint(&row.path) else {
             out.diagnostics.push(
-                Diagnostic::new(Location::at(table_file, row.line, 3), format!("table row `{}` has no endpoint file", row.path))
-                    .with_hint("add specs/endpoints/<group>/<name>.json for it"),
+                Diagnostic::new(
+                    Location::at(table_file, row.line, 3),
+                    format!("table row `{}` has no endpoint file", row.path),
+                )
+                .with_hint("add specs/endpoints/<group>/<name>.json for it"),
             );
-            out.names_unaccounted.extend(row.parameters.iter().chain(&row.returns).map(|n| format!("{} {n}", row.path)));
+            out.names_unaccounted
+                .extend(row.parameters.iter().chain(&row.returns).map(|n| format!("{} {n}", row.path)));
             continue;
         };
         let mut row_ok = true;
@@ -120,8 +124,11 @@ fn check_table(spec: &Spec, table_file: &str, out: &mut CrossCheck) {
     for endpoint in &spec.endpoints {
         if spec.table.row(&endpoint.path).is_none() {
             out.diagnostics.push(
-                Diagnostic::new(at(spec, endpoint, "/path"), format!("`{}` is not a path of the endpoint table", endpoint.path))
-                    .with_hint("the table in specs/source/endpoint-table.md is the origin of every spec"),
+                Diagnostic::new(
+                    at(spec, endpoint, "/path"),
+                    format!("`{}` is not a path of the endpoint table", endpoint.path),
+                )
+                .with_hint("the table in specs/source/endpoint-table.md is the origin of every spec"),
             );
         }
     }
@@ -167,8 +174,9 @@ fn check_requirements(spec: &Spec, out: &mut CrossCheck) {
         for (id, ptr) in found {
             if spec.requirement(&id).is_none() {
                 out.diagnostics.push(
-                    Diagnostic::new(at(spec, endpoint, &ptr), format!("unknown requirement `{id}`"))
-                        .with_hint("define it under `requirements` in this file, a defs file or specs/requirements.json"),
+                    Diagnostic::new(at(spec, endpoint, &ptr), format!("unknown requirement `{id}`")).with_hint(
+                        "define it under `requirements` in this file, a defs file or specs/requirements.json",
+                    ),
                 );
             }
             cited.insert(id);
@@ -211,8 +219,11 @@ fn check_requirements(spec: &Spec, out: &mut CrossCheck) {
         for word in source.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')) {
             if word.starts_with("D-") && word.len() > 2 && !decision_ids.contains(word) {
                 out.diagnostics.push(
-                    Diagnostic::new(loc(), format!("requirement `{id}` cites decision `{word}`, which DECISIONS.md does not have"))
-                        .with_hint(format!("decisions: {}", decision_ids.iter().copied().collect::<Vec<_>>().join(", "))),
+                    Diagnostic::new(
+                        loc(),
+                        format!("requirement `{id}` cites decision `{word}`, which DECISIONS.md does not have"),
+                    )
+                    .with_hint(format!("decisions: {}", decision_ids.iter().copied().collect::<Vec<_>>().join(", "))),
                 );
             }
         }
@@ -228,7 +239,9 @@ fn check_requirements(spec: &Spec, out: &mut CrossCheck) {
         if req.check == CheckKind::Schema && !cited.contains(id) {
             out.diagnostics.push(
                 Diagnostic::new(loc(), format!("requirement `{id}` is checked by schema but no schema cites it"))
-                    .with_hint("add `\"x-requirement\": \"ID\"` to the schema node it governs, or mark it `runner:<kind>`"),
+                    .with_hint(
+                        "add `\"x-requirement\": \"ID\"` to the schema node it governs, or mark it `runner:<kind>`",
+                    ),
             );
         }
     }
@@ -267,8 +280,11 @@ fn check_examples(spec: &Spec, registry: &SchemaRegistry, endpoint: &Endpoint, o
         (Some(doc), true) => match xml::xml_to_json(doc) {
             Ok(mapped) if mapped == endpoint.examples.request => {}
             Ok(mapped) => out.diagnostics.push(
-                Diagnostic::new(at(spec, endpoint, "/examples/requestXml"), "requestXml does not map onto examples.request")
-                    .with_hint(format!("it maps to {mapped}")),
+                Diagnostic::new(
+                    at(spec, endpoint, "/examples/requestXml"),
+                    "requestXml does not map onto examples.request",
+                )
+                .with_hint(format!("it maps to {mapped}")),
             ),
             Err(e) => out.diagnostics.push(Diagnostic::new(at(spec, endpoint, "/examples/requestXml"), e)),
         },

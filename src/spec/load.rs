@@ -75,17 +75,24 @@ pub fn load(files: &SpecFiles) -> Result<Spec, Diagnostics> {
     let mut requirements: BTreeMap<String, CatalogueEntry> = BTreeMap::new();
     let mut texts = BTreeMap::new();
 
-    let mut add_requirement =
-        |problems: &mut Vec<Diagnostic>, req: Requirement, file: &str, text: &str, pointer: String, endpoint: Option<String>| {
-            if let Some(existing) = requirements.get(&req.id) {
-                problems.push(
-                    Diagnostic::new(Location::of_pointer(file, text, &pointer), format!("duplicate requirement id `{}`", req.id))
-                        .with_hint(format!("first defined in {}", existing.file)),
-                );
-                return;
-            }
-            requirements.insert(req.id.clone(), CatalogueEntry { requirement: req, file: file.to_string(), endpoint });
-        };
+    let mut add_requirement = |problems: &mut Vec<Diagnostic>,
+                               req: Requirement,
+                               file: &str,
+                               text: &str,
+                               pointer: String,
+                               endpoint: Option<String>| {
+        if let Some(existing) = requirements.get(&req.id) {
+            problems.push(
+                Diagnostic::new(
+                    Location::of_pointer(file, text, &pointer),
+                    format!("duplicate requirement id `{}`", req.id),
+                )
+                .with_hint(format!("first defined in {}", existing.file)),
+            );
+            return;
+        }
+        requirements.insert(req.id.clone(), CatalogueEntry { requirement: req, file: file.to_string(), endpoint });
+    };
 
     for (label, text) in &files.files {
         texts.insert(label.clone(), text.clone());
@@ -174,7 +181,8 @@ pub fn load(files: &SpecFiles) -> Result<Spec, Diagnostics> {
     }
 
     let Some(table) = table else {
-        problems.push(Diagnostic::new(Location::file("specs/source/endpoint-table.md"), "the endpoint table is missing"));
+        problems
+            .push(Diagnostic::new(Location::file("specs/source/endpoint-table.md"), "the endpoint table is missing"));
         return Err(Diagnostics(problems));
     };
     if !problems.is_empty() {

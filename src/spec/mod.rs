@@ -13,7 +13,9 @@ use std::sync::Arc;
 
 pub use crosscheck::{cross_check, CrossCheck};
 pub use load::load;
-pub use model::{CatalogueEntry, CheckKind, Endpoint, ErrorExample, Examples, Group, Level, Requirement, Spec, TableMapping};
+pub use model::{
+    CatalogueEntry, CheckKind, Endpoint, ErrorExample, Examples, Group, Level, Requirement, Spec, TableMapping,
+};
 pub use source::SpecFiles;
 pub use table::{EndpointTable, TableRow, COLLECTION};
 

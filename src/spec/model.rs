@@ -126,9 +126,7 @@ impl TryFrom<String> for CheckKind {
             "reference" => Ok(CheckKind::Reference),
             _ => match s.strip_prefix("runner:") {
                 Some(kind) if !kind.is_empty() => Ok(CheckKind::Runner(kind.to_string())),
-                _ => Err(format!(
-                    "unknown check `{s}`: expected `schema`, `reference` or `runner:<kind>`"
-                )),
+                _ => Err(format!("unknown check `{s}`: expected `schema`, `reference` or `runner:<kind>`")),
             },
         }
     }
@@ -269,10 +267,7 @@ impl Spec {
                 m
             }
         };
-        bundled.insert(
-            "$schema".into(),
-            Value::String("https://json-schema.org/draft/2020-12/schema".into()),
-        );
+        bundled.insert("$schema".into(), Value::String("https://json-schema.org/draft/2020-12/schema".into()));
         bundled.insert("$defs".into(), Value::Object(self.defs.clone()));
         Value::Object(bundled)
     }

@@ -44,11 +44,8 @@ pub fn operation_id(path: &str) -> String {
 }
 
 fn operation(spec: &Spec, endpoint: &Endpoint) -> Value {
-    let requirements: Vec<Value> = endpoint
-        .requirements
-        .iter()
-        .map(|r| json!({"id": r.id, "level": r.level, "text": r.text}))
-        .collect();
+    let requirements: Vec<Value> =
+        endpoint.requirements.iter().map(|r| json!({"id": r.id, "level": r.level, "text": r.text})).collect();
     let mut request_media = Map::new();
     request_media.insert("schema".into(), rewrite_refs(&endpoint.request));
     match &endpoint.examples.request_xml {

@@ -23,14 +23,15 @@ impl SpecFiles {
 
     /// Every `.json` under `defs/` and `endpoints/`, `requirements.json` and the table, from `dir`.
     pub fn from_dir(dir: &Path) -> Result<Self, Diagnostic> {
-        let mut paths = vec![
-            dir.join("requirements.json"),
-            dir.join("source/endpoint-table.md"),
-            dir.join("DECISIONS.md"),
-        ];
+        let mut paths =
+            vec![dir.join("requirements.json"), dir.join("source/endpoint-table.md"), dir.join("DECISIONS.md")];
         for sub in ["defs", "endpoints"] {
-            collect_json(&dir.join(sub), &mut paths)
-                .map_err(|e| Diagnostic::new(Location::file(dir.join(sub).display().to_string()), format!("cannot read spec directory: {e}")))?;
+            collect_json(&dir.join(sub), &mut paths).map_err(|e| {
+                Diagnostic::new(
+                    Location::file(dir.join(sub).display().to_string()),
+                    format!("cannot read spec directory: {e}"),
+                )
+            })?;
         }
         paths.sort();
         let mut files = Vec::new();
