@@ -2,19 +2,19 @@
 # Throughput of the reference server on getNewest against a bare axum handler that returns the same
 # bytes (issue "Reference implementation", point 8). Loopback only, bounded in time.
 #
-#   scripts/bench-server.sh            3 rounds x 5 s per server, alternating
+#   scripts/bench-server.sh            5 rounds x 5 s per server, alternating
 #
 # Both servers run pinned to one core (SERVER_CPU), the client to another (CLIENT_CPU). The client
 # is wrk with a Lua script for the POST body (installed with apt-get when run as root and missing),
 # or else examples/post_load.rs. Prints each run, the median requests/s of each server and the
 # ratio reference/bare (target >= 0.8).
 #
-# Knobs (environment): ROUNDS=3 DURATION=5 CONNECTIONS=32 SERVER_CPU=0 CLIENT_CPU=1
+# Knobs (environment): ROUNDS=5 DURATION=5 CONNECTIONS=32 SERVER_CPU=0 CLIENT_CPU=1
 #   NEWEST_NUMBER=0 (the getNewest filter: 0 lists every task of the user)
 #   PORT_REF=18480 PORT_BARE=18481 CLIENT=wrk|post_load (default: wrk when available)
 set -euo pipefail
 
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-5}
 CONNECTIONS=${CONNECTIONS:-32}
 SERVER_CPU=${SERVER_CPU:-0}

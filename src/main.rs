@@ -4,6 +4,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = itsm_conform::cli::Cli::parse();
-    let code = itsm_conform::cli::run(cli, &mut std::io::stdout().lock(), &mut std::io::stderr().lock());
+    let code = itsm_conform::cli::run(cli, &mut std::io::stdout(), &mut std::io::stderr());
+    // Not locked: worker threads (progress bar, logs) write to the same streams while a command runs.
     itsm_conform::exit::code(code)
 }

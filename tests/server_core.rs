@@ -456,6 +456,11 @@ async fn repeated_reads_get_fresh_envelopes_and_see_every_write() {
     assert_eq!(first["notifications"], second["notifications"], "same user, same answer");
     assert!(second["operationID"].as_i64() > first["operationID"].as_i64());
     assert!((second["dateTime"].as_i64().unwrap() - now_ms()).abs() < 60_000);
+    // The very same request again (served from the cache): same list, its own envelope.
+    let (_, third) = get_newest(&t, &other_sid, 0).await;
+    assert_eq!(third["notifications"], second["notifications"]);
+    assert!(third["operationID"].as_i64() > second["operationID"].as_i64());
+    t.assert_conforms("/mobile/v2/notification/getNewest", 200, &third);
     let item = |body: &Value| {
         body["notifications"].as_array().unwrap().iter().find(|i| i["taskId"] == OPEN_TASK).cloned().expect("open task")
     };

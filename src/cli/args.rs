@@ -56,6 +56,118 @@ pub enum Command {
     /// Run the reference server: all 50 endpoints, stateful, in memory, with switchable faults.
     #[command(after_help = SERVE_HELP)]
     Serve(ServeArgs),
+    /// Run the conformance suites against a target and write the certification reports.
+    #[command(after_help = RUN_HELP)]
+    Run(RunArgs),
+    /// List and check the conformance suites.
+    #[command(subcommand)]
+    Suites(SuitesCommand),
+}
+
+const RUN_HELP: &str = "\
+EXAMPLES:
+  itsm-conform run                                        all suites against the embedded reference server
+  itsm-conform run --target https://host/citsmart --credentials creds.yaml
+  itsm-conform run --target http://127.0.0.1:8080/citsmart --user ana --password s3cret --group mobile-v2
+  itsm-conform run --suite technician --report junit,json --out build/reports
+  itsm-conform run --level must --tag flow --jobs 4 --timeout 5s
+
+CREDENTIALS FILE (YAML or JSON; roles technician, approver, requester, coordinator; missing roles use the first):
+  technician: {user: tecnico, password: \"…\"}
+  approver:   {user: aprovador, password: \"…\"}
+
+REPORTS (in --out, default reports/): itsm-conform.junit.xml, itsm-conform.json, itsm-conform.md,
+itsm-conform.html; the terminal summary is printed. Secrets are redacted in every report.
+
+EXIT CODES:
+  0  ok: every MUST requirement held (warnings allowed)
+  1  conformance failure: a MUST requirement failed
+  2  usage or input error: bad flag, suite or spec file
+  3  target unreachable or harness error";
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Base URL of the implementation (`https://host/citsmart`); without it, the embedded reference server.
+    #[arg(long, env = "ITSM_TARGET", value_name = "URL")]
+    pub target: Option<String>,
+    /// One account for every role.
+    #[arg(long, env = "ITSM_USER", requires = "password", conflicts_with = "credentials")]
+    pub user: Option<String>,
+    #[arg(long, env = "ITSM_PASSWORD", hide_env_values = true, requires = "user")]
+    pub password: Option<String>,
+    /// Accounts by role (YAML or JSON).
+    #[arg(long, value_name = "FILE")]
+    pub credentials: Option<PathBuf>,
+    /// A suite name (from --suites-dir) or a suite file; repeatable. Default: every suite.
+    #[arg(long, value_name = "NAME|PATH")]
+    pub suite: Vec<String>,
+    /// Directory of the suites.
+    #[arg(long, default_value = "suites", value_name = "DIR")]
+    pub suites_dir: PathBuf,
+    /// Only cases that call endpoints of this group; repeatable.
+    #[arg(long, value_name = "GROUP")]
+    pub group: Vec<String>,
+    /// Only cases that call this endpoint path; repeatable.
+    #[arg(long, value_name = "PATH")]
+    pub endpoint: Vec<String>,
+    /// Only cases with this tag (or of this suite); repeatable.
+    #[arg(long, value_name = "TAG")]
+    pub tag: Vec<String>,
+    /// `must`: report MUST requirements only; `should` (default): both.
+    #[arg(long, value_enum)]
+    pub level: Option<LevelArg>,
+    /// Report formats, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "junit,json,markdown,html", value_name = "LIST")]
+    pub report: Vec<crate::report::ReportFormat>,
+    /// Directory of the reports.
+    #[arg(long, default_value = "reports", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Time allowed for each request (300ms, 10s, 1m).
+    #[arg(long, default_value = "10s", value_parser = parse_positive_duration, value_name = "DURATION")]
+    pub timeout: std::time::Duration,
+    /// Cases run concurrently (default: the number of cores).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: Option<u16>,
+    /// Accept invalid TLS certificates.
+    #[arg(long)]
+    pub insecure: bool,
+    /// Trust this CA certificate (PEM).
+    #[arg(long, value_name = "FILE")]
+    pub ca_cert: Option<PathBuf>,
+    /// Do not run the cases generated from the spec (session, missing fields, wrong types).
+    #[arg(long)]
+    pub no_generated: bool,
+    /// Print the summary without colour.
+    #[arg(long, env = "NO_COLOR", value_parser = clap::builder::FalseyValueParser::new())]
+    pub no_color: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LevelArg {
+    Must,
+    Should,
+}
+
+fn parse_positive_duration(text: &str) -> Result<std::time::Duration, String> {
+    match crate::server::faults::parse_duration(text) {
+        Some(d) if !d.is_zero() => Ok(d),
+        Some(_) => Err("must be more than zero".into()),
+        None => Err(format!("`{text}` is not a duration (300ms, 10s, 1m)")),
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SuitesCommand {
+    /// Every suite and case, with tags and endpoints.
+    List {
+        #[arg(long, default_value = "suites", value_name = "DIR")]
+        suites_dir: PathBuf,
+    },
+    /// Load and cross-check every suite against the spec; exit 2 with file:line:col on a problem.
+    Check {
+        #[arg(long, default_value = "suites", value_name = "DIR")]
+        suites_dir: PathBuf,
+    },
 }
 
 const SERVE_HELP: &str = "\

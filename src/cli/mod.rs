@@ -1,12 +1,14 @@
 //! The command-line front end: parse, dispatch, map outcomes to exit codes.
 
 mod args;
+mod run_cmd;
 mod serve_cmd;
+mod suites_cmd;
 mod spec_cmd;
 
 use std::io::Write;
 
-pub use args::{Cli, Command, ExportCommand, Format, ServeArgs, SpecCommand};
+pub use args::{Cli, Command, ExportCommand, Format, LevelArg, RunArgs, ServeArgs, SpecCommand, SuitesCommand};
 
 use crate::diag::Diagnostics;
 use crate::exit;
@@ -24,6 +26,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     match cli.command {
         Command::Spec(command) => spec_cmd::run(command, &files, out, err),
         Command::Serve(args) => serve_cmd::run(&args, &files, out, err),
+        Command::Run(args) => run_cmd::run(&args, &files, out, err),
+        Command::Suites(command) => suites_cmd::run(command, &files, out, err),
     }
 }
 

@@ -69,6 +69,11 @@ impl RunningServer {
         world.data.users.iter().map(|u| (u.login.clone(), u.password.clone(), u.role)).collect()
     }
 
+    /// Ids of the sessions opened so far (tests check that no report leaks one).
+    pub fn session_ids(&self) -> Vec<String> {
+        self.state.sessions.lock().keys().cloned().collect()
+    }
+
     /// Moves the server's clock forward (session expiry tests).
     pub fn advance_clock(&self, by: Duration) {
         self.state.advance_clock(by);

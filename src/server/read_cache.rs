@@ -2,17 +2,20 @@
 //! `getNewest` costs a lookup and a copy instead of rebuilding and serializing every item
 //! (scripts/bench-server.sh measures it against a bare axum handler).
 //!
-//! Correctness rests on two rules, both enforced by the router:
+//! Correctness rests on three rules, enforced by the router:
 //! - only the endpoints of [`CACHEABLE`] are cached: their handlers only read the world, and their
 //!   answer depends on nothing but the world, the session's user and the request body (no clock, no
 //!   session id); the cache is bypassed while any fault is active;
-//! - every request to any other endpoint (a possible write) bumps the generation *after* its handler
-//!   ran, and an entry is only used in the generation it was computed in. A read that starts after
-//!   a write has answered therefore never sees an entry computed before that write.
+//! - every request to any other endpoint (a possible write) bumps the [`Generation`] *after* its
+//!   handler ran, and an entry is only used in the generation it was computed in, so a read that
+//!   starts after a write has answered never sees an answer computed before that write;
+//! - an entry is keyed by the exact request bytes and remembers the session and user it was
+//!   computed for; a hit is only served while that session is still alive for that user.
 
 use std::collections::HashMap;
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use parking_lot::Mutex;
 use serde_json::{Map, Value};
@@ -29,61 +32,70 @@ pub const CACHEABLE: [&str; 7] = [
     "/services/v2/contracts",
 ];
 
-/// Bounds memory against clients that send endless distinct bodies: past this, start afresh.
-const MAX_ENTRIES: usize = 4096;
+/// Bounds memory (entries per endpoint) against clients that send endless distinct bodies: past
+/// this, the endpoint's cache starts afresh.
+const MAX_ENTRIES: usize = 1024;
+
+/// Bodies larger than this are not cached (a poll is a hundred bytes).
+const MAX_KEY: usize = 4096;
 
 /// The envelope keys `Reply::render` appends; an answer that already has one is not cached.
 const ENVELOPE: [&str; 3] = ["dateTime", "operationID", "error"];
 
+/// Shared by all endpoints: bumped after every request that may have written.
+#[derive(Default)]
+pub struct Generation(AtomicU64);
+
+impl Generation {
+    /// Read before running a handler; the entry computed then is stored under this generation.
+    pub fn current(&self) -> u64 {
+        self.0.load(Ordering::SeqCst)
+    }
+
+    pub fn bump(&self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// One cached answer.
+pub struct Entry {
+    generation: u64,
+    pub session_id: Option<String>,
+    pub login: Option<String>,
+    /// The serialized operation fields without the closing brace (see [`prefix`]).
+    pub prefix: Arc<[u8]>,
+}
+
+/// The cache of one endpoint, keyed by the request body's bytes.
 #[derive(Default)]
 pub struct ReadCache {
-    generation: AtomicU64,
-    entries: Mutex<HashMap<String, (u64, Vec<u8>)>>,
+    entries: Mutex<HashMap<Box<[u8]>, Arc<Entry>>>,
 }
 
 impl ReadCache {
-    /// Read before running a handler; the entry computed then is stored under this generation.
-    pub fn generation(&self) -> u64 {
-        self.generation.load(Ordering::SeqCst)
-    }
-
-    /// Called after every request to an endpoint that is not cacheable.
-    pub fn invalidate(&self) {
-        self.generation.fetch_add(1, Ordering::SeqCst);
-    }
-
-    /// The cached answer prefix (`{"notifications":[…],`) for `key` in `generation`.
-    pub fn get(&self, key: &str, generation: u64) -> Option<Vec<u8>> {
+    pub fn get(&self, body: &[u8], generation: u64) -> Option<Arc<Entry>> {
         let entries = self.entries.lock();
-        entries.get(key).filter(|(g, _)| *g == generation).map(|(_, prefix)| prefix.clone())
+        entries.get(body).filter(|e| e.generation == generation).cloned()
     }
 
-    pub fn put(&self, key: String, generation: u64, prefix: Vec<u8>) {
+    pub fn put(
+        &self,
+        body: &[u8],
+        generation: u64,
+        session_id: Option<String>,
+        login: Option<String>,
+        prefix: Arc<[u8]>,
+    ) {
+        if body.len() > MAX_KEY {
+            return;
+        }
+        let entry = Arc::new(Entry { generation, session_id, login, prefix });
         let mut entries = self.entries.lock();
         if entries.len() >= MAX_ENTRIES {
             entries.clear();
         }
-        entries.insert(key, (generation, prefix));
+        entries.insert(body.into(), entry);
     }
-}
-
-/// Path, user and body without `sessionID` (sessions of the same user get the same answer).
-pub fn key(path: &str, login: Option<&str>, body: &Value) -> String {
-    let mut key = String::with_capacity(128);
-    key.push_str(path);
-    key.push('\n');
-    key.push_str(login.unwrap_or(""));
-    key.push('\n');
-    if let Some(map) = body.as_object() {
-        for (name, value) in map.iter().filter(|(name, _)| name.as_str() != "sessionID") {
-            // Names quoted too, so no crafted name can make two bodies share a key.
-            key.push_str(&Value::from(name.as_str()).to_string());
-            key.push('=');
-            key.push_str(&value.to_string());
-            key.push('\n');
-        }
-    }
-    key
 }
 
 /// The serialized operation fields without the closing brace, ready for [`with_envelope`]; `None`
@@ -126,16 +138,14 @@ mod tests {
     }
 
     #[test]
-    fn entries_live_in_one_generation_and_the_key_ignores_the_session() {
+    fn entries_live_in_one_generation() {
+        let generation = Generation::default();
         let cache = ReadCache::default();
-        let a = key("/p", Some("u"), &json!({"sessionID": "1", "n": 5}));
-        assert_eq!(a, key("/p", Some("u"), &json!({"sessionID": "2", "n": 5})));
-        assert_ne!(a, key("/p", Some("v"), &json!({"sessionID": "1", "n": 5})));
-        assert_ne!(a, key("/p", Some("u"), &json!({"sessionID": "1", "n": 6})));
-        let g = cache.generation();
-        cache.put(a.clone(), g, b"{".to_vec());
-        assert_eq!(cache.get(&a, g), Some(b"{".to_vec()));
-        cache.invalidate();
-        assert_eq!(cache.get(&a, cache.generation()), None);
+        let g = generation.current();
+        cache.put(b"{}", g, Some("s".into()), Some("u".into()), Arc::from(&b"{"[..]));
+        assert_eq!(cache.get(b"{}", g).map(|e| e.prefix.clone()).as_deref(), Some(&b"{"[..]));
+        assert!(cache.get(b"{ }", g).is_none());
+        generation.bump();
+        assert!(cache.get(b"{}", generation.current()).is_none());
     }
 }

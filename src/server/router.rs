@@ -1,5 +1,6 @@
 //! The axum router: one POST route per spec endpoint under the base path, the request pipeline
-//! (delay → body → session → handler → envelope → faults), 405/404/413/400 answers.
+//! (delay → body → session → handler → envelope → faults; the pure reads of `read_cache::CACHEABLE`
+//! answered from that cache), 405/404/413/400 answers, one debug log line per request.
 
 use std::sync::Arc;
 
@@ -14,7 +15,7 @@ use serde_json::{json, Value};
 use super::context::Ctx;
 use super::faults::FaultKind;
 use super::handlers;
-use super::read_cache::{self, ReadCache};
+use super::read_cache::{self, Generation, ReadCache};
 use super::reply::Reply;
 use super::state::AppState;
 use crate::spec::{xml, Endpoint, Group};
@@ -28,15 +29,16 @@ struct Route {
     handler: super::context::Handler,
     /// Base path + endpoint path, for the request log.
     full_path: Arc<str>,
-    /// Shared by all routes; `cacheable` is whether this endpoint's answers may be kept in it.
-    cache: Arc<ReadCache>,
-    cacheable: bool,
+    /// Shared by all routes: bumped after every request to a route without a cache.
+    generation: Arc<Generation>,
+    /// The answers of this endpoint, when it is a pure read (`read_cache::CACHEABLE`).
+    cache: Option<Arc<ReadCache>>,
 }
 
 pub fn router(state: Arc<AppState>, base_path: &str) -> Router {
     let base = base_path.trim_end_matches('/');
     let mut router = Router::new();
-    let cache = Arc::new(ReadCache::default());
+    let generation = Arc::new(Generation::default());
     for endpoint in &state.spec.endpoints {
         let Some(handler) = handlers::handler_for(&endpoint.path) else { continue };
         let full_path: Arc<str> = format!("{base}{}", endpoint.path).into();
@@ -45,8 +47,8 @@ pub fn router(state: Arc<AppState>, base_path: &str) -> Router {
             endpoint: Arc::new(endpoint.clone()),
             handler,
             full_path: full_path.clone(),
-            cache: cache.clone(),
-            cacheable: read_cache::CACHEABLE.contains(&endpoint.path.as_str()),
+            generation: generation.clone(),
+            cache: read_cache::CACHEABLE.contains(&endpoint.path.as_str()).then(|| Arc::new(ReadCache::default())),
         };
         router = router.route(&full_path, post(dispatch).with_state(route));
     }
@@ -124,6 +126,14 @@ async fn respond(
 /// Parses the body, checks the session, runs the handler (or answers from the read cache),
 /// renders, applies faults; returns the status and the serialized body.
 fn process(state: &AppState, route: &Route, body: &[u8]) -> (u16, Vec<u8>) {
+    let cache = route.cache.as_deref().filter(|_| state.faults.is_empty());
+    let generation = route.generation.current();
+    if let Some(entry) = cache.and_then(|c| c.get(body, generation)) {
+        // The same bytes in the same generation: the same answer, while the session lives.
+        if entry.session_id.as_deref().and_then(|id| state.session_user(id)) == entry.login {
+            return (200, read_cache::with_envelope(&entry.prefix, state.now_ms(), state.next_operation_id()));
+        }
+    }
     let endpoint = &route.endpoint;
     let parsed = if endpoint.is_xml() {
         std::str::from_utf8(body).map_err(|_| "XML body is not valid UTF-8".to_string()).and_then(xml::xml_to_json)
@@ -137,29 +147,25 @@ fn process(state: &AppState, route: &Route, body: &[u8]) -> (u16, Vec<u8>) {
         }
         Ok(value) => value,
     };
-    if !(route.cacheable && state.faults.is_empty()) {
+    let Some(cache) = cache else {
         let reply = run(state, route, &value);
-        if !route.cacheable {
+        if route.cache.is_none() {
             // This endpoint may have written: answers cached before are stale from now on.
-            route.cache.invalidate();
+            route.generation.bump();
         }
         return finish(state, route, reply);
-    }
+    };
     let login = match authenticate(state, route, &value) {
         Ok(login) => login,
         Err(reply) => return finish(state, route, reply),
     };
-    let key = read_cache::key(&endpoint.path, login.as_deref(), &value);
-    let generation = route.cache.generation();
-    if let Some(prefix) = route.cache.get(&key, generation) {
-        return (200, read_cache::with_envelope(&prefix, state.now_ms(), state.next_operation_id()));
-    }
-    let ctx = Ctx { state, login, path: &endpoint.path };
+    let session_id = value.get("sessionID").and_then(Value::as_str).map(String::from);
+    let ctx = Ctx { state, login: login.clone(), path: &endpoint.path };
     match (route.handler)(&ctx, &value) {
         Reply::Op(fields) => match read_cache::prefix(&fields) {
             Some(prefix) => {
                 let bytes = read_cache::with_envelope(&prefix, state.now_ms(), state.next_operation_id());
-                route.cache.put(key, generation, prefix);
+                cache.put(body, generation, session_id, login, prefix.into());
                 (200, bytes)
             }
             None => finish(state, route, Reply::Op(fields)),

@@ -7,17 +7,29 @@ use serde_json::{Map, Value};
 const MAX_VISITS: usize = 10_000;
 
 pub fn declares(schema: &Value, defs: &Map<String, Value>, pointer: &str) -> bool {
+    !reach(schema, defs, pointer).is_empty()
+}
+
+/// Whether the node at `pointer` describes its own properties; a node that does not (any JSON, a
+/// free-form object) accepts whatever fields a client nests in it.
+pub fn declares_properties(schema: &Value, defs: &Map<String, Value>, pointer: &str) -> bool {
+    reach(schema, defs, pointer).iter().any(|node| node.get("properties").is_some())
+}
+
+/// The schema nodes (after `$ref`s and combinators) an instance pointer lands on.
+fn reach<'a>(schema: &'a Value, defs: &'a Map<String, Value>, pointer: &str) -> Vec<&'a Value> {
     let segments: Vec<String> = if pointer.is_empty() {
         Vec::new()
     } else {
         pointer.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~")).collect()
     };
+    let mut found = Vec::new();
     let mut stack: Vec<(&Value, &[String])> = vec![(schema, &segments)];
     let mut visits = 0;
     while let Some((node, segs)) = stack.pop() {
         visits += 1;
         if visits > MAX_VISITS {
-            return false;
+            break;
         }
         let Some(obj) = node.as_object() else { continue };
         if let Some(target) = obj.get("$ref").and_then(Value::as_str).and_then(|r| resolve_ref(r, defs)) {
@@ -28,7 +40,10 @@ pub fn declares(schema: &Value, defs: &Map<String, Value>, pointer: &str) -> boo
                 stack.push((sub, segs));
             }
         }
-        let Some((first, rest)) = segs.split_first() else { return true };
+        let Some((first, rest)) = segs.split_first() else {
+            found.push(node);
+            continue;
+        };
         if first == "*" {
             if let Some(items) = obj.get("items") {
                 stack.push((items, rest));
@@ -37,7 +52,7 @@ pub fn declares(schema: &Value, defs: &Map<String, Value>, pointer: &str) -> boo
             stack.push((prop, rest));
         }
     }
-    false
+    found
 }
 
 /// `#/$defs/name` → the shared definition.

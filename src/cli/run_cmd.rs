@@ -1,0 +1,223 @@
+//! `itsm-conform run`: flags and environment → RunConfig (read here, once), target (given or the
+//! embedded reference server), the run, the reports, the exit code.
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+use super::args::{LevelArg, RunArgs};
+use super::report_diagnostics;
+use crate::diag::Diagnostics;
+use crate::exit;
+use crate::run::engine::Progress;
+use crate::run::{self, Credentials, RunConfig, RunHandle, Selection};
+use crate::schema::SchemaRegistry;
+use crate::server::{self, ServerConfig};
+use crate::spec::{self, Group, Level, SpecFiles};
+use crate::suite::{self, LoadedSuite};
+
+struct Bar(indicatif::ProgressBar);
+
+impl Progress for Bar {
+    fn planned(&self, cases: usize) {
+        self.0.set_length(cases as u64);
+    }
+    fn finished(&self, case: &run::CaseResult) {
+        self.0.inc(1);
+        self.0.set_message(case.id.clone());
+    }
+}
+
+/// Suites named by `--suite` (a file path, or a name in the suites directory), or all of them.
+fn load_suites(args: &RunArgs, spec: &spec::Spec) -> Result<Vec<LoadedSuite>, Diagnostics> {
+    if args.suite.is_empty() {
+        return suite::load_dir(&args.suites_dir, spec);
+    }
+    let mut all: Option<Vec<LoadedSuite>> = None;
+    let mut out = Vec::new();
+    for wanted in &args.suite {
+        let path = Path::new(wanted);
+        if path.is_file() || wanted.ends_with(".yaml") || wanted.ends_with(".yml") {
+            out.push(suite::load_file(path, spec)?);
+            continue;
+        }
+        if all.is_none() {
+            all = Some(suite::load_dir(&args.suites_dir, spec)?);
+        }
+        let found = all.as_ref().and_then(|list| list.iter().find(|s| s.suite.name == *wanted));
+        match found {
+            Some(s) => out.push(s.clone()),
+            None => {
+                let names: Vec<String> = all.iter().flatten().map(|s| s.suite.name.clone()).collect();
+                return Err(Diagnostics::single(
+                    crate::diag::Diagnostic::new(
+                        crate::diag::Location::file(args.suites_dir.display().to_string()),
+                        format!("no suite named `{wanted}`"),
+                    )
+                    .with_hint(format!("suites: {}", names.join(", "))),
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn usage(err: &mut dyn Write, message: &str, hint: &str) -> u8 {
+    let _ = writeln!(err, "error: {message}");
+    if !hint.is_empty() {
+        let _ = writeln!(err, "  = hint: {hint}");
+    }
+    exit::USAGE_ERROR
+}
+
+pub fn run(args: &RunArgs, files: &SpecFiles, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let (registry, check) = match spec::load_checked(files) {
+        Ok(loaded) => loaded,
+        Err(d) => return report_diagnostics(err, &d),
+    };
+    if !check.is_clean() {
+        return report_diagnostics(err, &Diagnostics(check.diagnostics));
+    }
+    for g in &args.group {
+        if !Group::ALL.iter().any(|x| x.name() == g) {
+            let names: Vec<_> = Group::ALL.iter().map(|g| g.name()).collect();
+            return usage(err, &format!("unknown group `{g}`"), &format!("one of {}", names.join(", ")));
+        }
+    }
+    for e in &args.endpoint {
+        if registry.spec().endpoint(e).is_none() {
+            return usage(err, &format!("unknown endpoint `{e}`"), "`itsm-conform spec list` shows every endpoint");
+        }
+    }
+    let suites = match load_suites(args, registry.spec()) {
+        Ok(s) => s,
+        Err(d) => {
+            let _ = writeln!(err, "{d}");
+            let _ = writeln!(err, "\n{} problem{} in the suites", d.0.len(), if d.0.len() == 1 { "" } else { "s" });
+            return exit::USAGE_ERROR;
+        }
+    };
+    let credentials = match (&args.credentials, &args.user, &args.password) {
+        (Some(path), _, _) => match std::fs::read_to_string(path) {
+            Ok(text) => match Credentials::parse(&path.display().to_string(), &text) {
+                Ok(c) => Some(c),
+                Err(e) => return usage(err, &e, "see `itsm-conform run --help` for the credentials file"),
+            },
+            Err(e) => return usage(err, &format!("cannot read `{}`: {e}", path.display()), ""),
+        },
+        (None, Some(user), Some(password)) => Some(Credentials::single(user, password)),
+        _ => None,
+    };
+    if args.target.is_some() && credentials.is_none() {
+        return usage(
+            err,
+            "a --target needs credentials",
+            "give --user and --password (or ITSM_USER/ITSM_PASSWORD), or --credentials FILE",
+        );
+    }
+    if let Some(target) = &args.target {
+        if !(target.starts_with("http://") || target.starts_with("https://")) {
+            return usage(err, &format!("`{target}` is not an http(s) URL"), "e.g. https://host/citsmart");
+        }
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = writeln!(err, "error: cannot start the async runtime: {e}");
+            return exit::HARNESS_ERROR;
+        }
+    };
+    runtime.block_on(run_async(args, registry, suites, credentials, out, err))
+}
+
+async fn run_async(
+    args: &RunArgs,
+    registry: Arc<SchemaRegistry>,
+    suites: Vec<LoadedSuite>,
+    credentials: Option<Credentials>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    let mut embedded = None;
+    let (target, credentials) = match (&args.target, credentials) {
+        (Some(t), Some(c)) => (t.clone(), c),
+        _ => {
+            let server = match server::start(ServerConfig::local(), registry.spec().clone()).await {
+                Ok(s) => s,
+                Err(e) => {
+                    let _ = writeln!(err, "error: cannot start the embedded reference server: {e}");
+                    return exit::HARNESS_ERROR;
+                }
+            };
+            let mut roles = std::collections::BTreeMap::new();
+            for (login, password, role) in server.credentials() {
+                let name = format!("{role:?}").to_lowercase();
+                roles.entry(name).or_insert((login, password));
+            }
+            let url = server.base_url();
+            let _ = writeln!(err, "no --target: running against the embedded reference server at {url}");
+            embedded = Some(server);
+            (url, Credentials { roles })
+        }
+    };
+    let jobs = args.jobs.map_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()), usize::from);
+    let config = RunConfig {
+        target,
+        embedded: embedded.is_some(),
+        credentials,
+        suites,
+        generated: !args.no_generated,
+        selection: Selection {
+            groups: args.group.clone(),
+            endpoints: args.endpoint.clone(),
+            tags: args.tag.clone(),
+            level: args.level.map(|l| match l {
+                LevelArg::Must => Level::Must,
+                LevelArg::Should => Level::Should,
+            }),
+        },
+        timeout: args.timeout,
+        jobs,
+        insecure: args.insecure,
+        ca_cert: args.ca_cert.clone(),
+    };
+    let handle = RunHandle::default();
+    let interrupt = handle.clone();
+    let watcher = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            interrupt.cancel();
+        }
+    });
+    let bar = indicatif::ProgressBar::with_draw_target(Some(0), indicatif::ProgressDrawTarget::stderr());
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} cases {wide_msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let result = run::run_suites(&config, registry.clone(), &handle, &Bar(bar.clone())).await;
+    bar.finish_and_clear();
+    watcher.abort();
+    if let Some(server) = embedded {
+        server.shutdown().await;
+    }
+    let report = match result {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return exit::HARNESS_ERROR;
+        }
+    };
+    let color = !args.no_color && std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let _ = write!(out, "{}", crate::report::terminal_summary(&report, color));
+    match crate::report::write_reports(&report, &args.out, &args.report) {
+        Ok(paths) => {
+            for p in paths {
+                let _ = writeln!(err, "wrote {}", p.display());
+            }
+        }
+        Err(e) => {
+            let _ = writeln!(err, "error: cannot write the reports to `{}`: {e}", args.out.display());
+            return exit::HARNESS_ERROR;
+        }
+    }
+    run::verdict::exit_code(report.verdict)
+}

@@ -1,0 +1,85 @@
+//! `itsm-conform suites list|check`.
+
+use std::io::Write;
+
+use tabled::{settings::Style, Table, Tabled};
+
+use super::args::SuitesCommand;
+use super::report_diagnostics;
+use crate::diag::Diagnostics;
+use crate::exit;
+use crate::run::generate;
+use crate::spec::{self, SpecFiles};
+use crate::suite;
+
+#[derive(Tabled)]
+struct Row {
+    suite: String,
+    case: String,
+    tags: String,
+    endpoints: String,
+}
+
+pub fn run(command: SuitesCommand, files: &SpecFiles, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let (registry, check) = match spec::load_checked(files) {
+        Ok(loaded) => loaded,
+        Err(d) => return report_diagnostics(err, &d),
+    };
+    if !check.is_clean() {
+        return report_diagnostics(err, &Diagnostics(check.diagnostics));
+    }
+    let spec = registry.spec();
+    let dir = match &command {
+        SuitesCommand::List { suites_dir } | SuitesCommand::Check { suites_dir } => suites_dir,
+    };
+    let suites = match suite::load_dir(dir, spec) {
+        Ok(s) => s,
+        Err(d) => {
+            let _ = writeln!(err, "{d}");
+            let _ = writeln!(err, "\n{} problem{} in the suites", d.0.len(), if d.0.len() == 1 { "" } else { "s" });
+            return exit::USAGE_ERROR;
+        }
+    };
+    let generated = generate::generate(spec);
+    let written: usize = suites.iter().map(|s| s.suite.cases.len()).sum();
+    let generated_cases: usize = generated.iter().map(|s| s.cases.len()).sum();
+    let mut covered = std::collections::BTreeSet::new();
+    for s in &suites {
+        for c in &s.suite.cases {
+            covered.extend(c.steps.iter().map(|st| st.call.clone()));
+        }
+    }
+    match command {
+        SuitesCommand::Check { .. } => {
+            let _ = writeln!(
+                out,
+                "suites ok: {} suites, {written} cases written, {generated_cases} generated from the spec; {}/{} endpoints called by written suites",
+                suites.len(),
+                covered.len(),
+                spec.endpoints.len()
+            );
+        }
+        SuitesCommand::List { .. } => {
+            let mut rows = Vec::new();
+            for s in &suites {
+                for c in &s.suite.cases {
+                    let mut endpoints: Vec<&str> = c.steps.iter().map(|st| st.call.as_str()).collect();
+                    endpoints.dedup();
+                    rows.push(Row {
+                        suite: s.suite.name.clone(),
+                        case: c.name.clone(),
+                        tags: c.tags.join(","),
+                        endpoints: endpoints.join(" "),
+                    });
+                }
+            }
+            let _ = writeln!(out, "{}", Table::new(rows).with(Style::sharp()));
+            let _ = writeln!(
+                out,
+                "{} suites, {written} cases written, {generated_cases} generated from the spec (session, missing fields, wrong types, malformed bodies, methods)",
+                suites.len()
+            );
+        }
+    }
+    exit::OK
+}

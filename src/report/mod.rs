@@ -1,0 +1,74 @@
+//! Reports of a run. Every format is a pure function of [`RunReport`]: verdicts are decided in
+//! `run::verdict`, never here, so the formats cannot disagree about what happened.
+//!
+//! | format     | file                      | for                                          |
+//! |------------|---------------------------|----------------------------------------------|
+//! | `junit`    | `itsm-conform.junit.xml`  | CI test dashboards                           |
+//! | `json`     | `itsm-conform.json`       | other tools (schema: specs/meta/report.schema.json) |
+//! | `markdown` | `itsm-conform.md`         | a pull-request comment                       |
+//! | `html`     | `itsm-conform.html`       | people: every requirement, endpoint and piece of evidence |
+//!
+//! The terminal summary is not a file format: `run` prints it after the run.
+
+mod findings;
+mod html;
+pub mod json;
+mod junit;
+mod labels;
+mod markdown;
+pub mod redact;
+mod terminal;
+
+use std::path::{Path, PathBuf};
+
+pub use labels::PARTIAL;
+pub use terminal::terminal_summary;
+
+use crate::run::model::RunReport;
+
+/// A report file format (`--report junit,html`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum ReportFormat {
+    Junit,
+    Json,
+    Markdown,
+    Html,
+}
+
+impl ReportFormat {
+    pub const ALL: [ReportFormat; 4] = [ReportFormat::Junit, ReportFormat::Json, ReportFormat::Markdown, ReportFormat::Html];
+
+    /// The fixed file name in the output directory, so CI configurations can name it in advance.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            ReportFormat::Junit => "itsm-conform.junit.xml",
+            ReportFormat::Json => "itsm-conform.json",
+            ReportFormat::Markdown => "itsm-conform.md",
+            ReportFormat::Html => "itsm-conform.html",
+        }
+    }
+}
+
+pub fn render(format: ReportFormat, report: &RunReport) -> String {
+    match format {
+        ReportFormat::Junit => junit::render(report),
+        ReportFormat::Json => json::render(report),
+        ReportFormat::Markdown => markdown::render(report),
+        ReportFormat::Html => html::render(report),
+    }
+}
+
+/// Writes each format (once, even if named twice) to its file in `dir`, atomically so a reader or
+/// an interrupted run never sees half a report; returns the paths written, in `formats` order.
+pub fn write_reports(report: &RunReport, dir: &Path, formats: &[ReportFormat]) -> std::io::Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    for (i, &format) in formats.iter().enumerate() {
+        if formats[..i].contains(&format) {
+            continue;
+        }
+        let path = dir.join(format.file_name());
+        crate::fsx::write_atomic(&path, render(format, report).as_bytes())?;
+        written.push(path);
+    }
+    Ok(written)
+}

@@ -1,0 +1,13 @@
+//! The conformance runner: suites and spec-derived cases → requests → checks → verdicts → RunReport.
+
+pub mod checks;
+pub mod config;
+pub mod engine;
+pub mod generate;
+pub mod http;
+pub mod model;
+pub mod verdict;
+
+pub use config::{Credentials, RunConfig, Selection};
+pub use engine::{run_suites, RunHandle};
+pub use model::{CaseResult, CheckResult, Outcome, RunReport, RunVerdict, StepResult};

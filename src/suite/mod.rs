@@ -1,0 +1,13 @@
+//! Suites: the data format, loading with cross-checks against the spec, and templating.
+
+mod load;
+mod model;
+pub mod template;
+
+pub use load::{load_dir, load_file, load_text, LoadedSuite};
+/// The JSON Schema of suite files, for editors (committed as specs/meta/suite.schema.json).
+pub fn json_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(SuiteFile)).expect("schema serializes")
+}
+
+pub use model::{CaseDef, CheckDef, EachDef, ErrorSpec, Expect, SkipUnless, StatusSpec, StepDef, SuiteFile};

@@ -1,0 +1,193 @@
+//! Suites as data: YAML files in suites/ (JSON Schema for editors: specs/meta/suite.schema.json).
+//!
+//! ```yaml
+//! name: technician
+//! description: Field technician flow (mobile v2)
+//! tags: [flow, mobile-v2]
+//! cases:
+//!   - name: login, list, check in, check out
+//!     steps:
+//!       - call: /services/v2/login
+//!         body: {userName: "{{technician.user}}", password: "{{technician.password}}", token: "t-{{unique}}", platform: Android}
+//!         expect: {status: 200}
+//!         capture: {sid: /sessionID}
+//!       - call: /mobile/v2/notification/getNewest
+//!         body: {sessionID: "{{sid}}", notificationType: 0, onlyApproval: 0, newestNumber: 0}
+//!         skip_unless: {non_empty: /notifications, reason: the technician has no notifications}
+//!         expect:
+//!           status: 200
+//!           checks:
+//!             - {requirement: MV2-GETNEWEST-003, pointer: /notifications, each: {field: number, gt: 0}}
+//!         capture: {task: /notifications/0/taskId}
+//! ```
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SuiteFile {
+    /// Suite id: lowercase words with dashes.
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub cases: Vec<CaseDef>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaseDef {
+    pub name: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub steps: Vec<StepDef>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StepDef {
+    /// Shown in reports; defaults to the endpoint path.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// A spec endpoint path (`/services/request/create`).
+    pub call: String,
+    /// HTTP method; only for negative cases (`GET` → 405).
+    #[serde(default)]
+    pub method: Option<String>,
+    /// The JSON body, templated with `{{var}}` (a string that is only `{{var}}` keeps the variable's
+    /// JSON type). XML endpoints render it as XML (specs/DECISIONS.md D-XML).
+    #[serde(default)]
+    pub body: Option<Value>,
+    /// A raw body sent as is (malformed-input cases); excludes `body`.
+    #[serde(default)]
+    pub raw_body: Option<String>,
+    /// Root element name for XML endpoints (default from the endpoint: `Login`, `AddServiceRequest`).
+    #[serde(default)]
+    pub xml_root: Option<String>,
+    /// Skips this step and the rest of the case (verdict Skipped, with the reason) when the target
+    /// lacks data: checked on this step's response before its expectations.
+    #[serde(default)]
+    pub skip_unless: Option<SkipUnless>,
+    #[serde(default)]
+    pub expect: Expect,
+    /// Variables from the response: name → JSON pointer.
+    #[serde(default)]
+    pub capture: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SkipUnless {
+    /// The array at this pointer must be non-empty.
+    #[serde(default)]
+    pub non_empty: Option<String>,
+    /// The response status must be this one.
+    #[serde(default)]
+    pub status: Option<u16>,
+    pub reason: String,
+}
+
+/// `status: 200` or `status: [400, 412]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum StatusSpec {
+    One(u16),
+    Any(Vec<u16>),
+}
+
+impl StatusSpec {
+    pub fn allows(&self, status: u16) -> bool {
+        match self {
+            StatusSpec::One(s) => *s == status,
+            StatusSpec::Any(list) => list.contains(&status),
+        }
+    }
+}
+
+/// `error: INPUT`, `error: [INTERNAL, PARAM]` or `error: any`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ErrorSpec {
+    One(String),
+    Any(Vec<String>),
+}
+
+impl ErrorSpec {
+    pub fn allows(&self, code: &str) -> bool {
+        match self {
+            ErrorSpec::One(c) => c == "any" || c == code,
+            ErrorSpec::Any(list) => list.iter().any(|c| c == code),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    /// Expected HTTP status (default 200, or 412 when `error` is given).
+    #[serde(default)]
+    pub status: Option<StatusSpec>,
+    /// Expected failure: 412 (unless `status` says otherwise) with this `error.code`.
+    #[serde(default)]
+    pub error: Option<ErrorSpec>,
+    /// Requirement of the status/error expectation (default GEN-HTTP-002 for success, GEN-ERR-006
+    /// for a failure).
+    #[serde(default)]
+    pub requirement: Option<String>,
+    /// Checks of the response content.
+    #[serde(default)]
+    pub checks: Vec<CheckDef>,
+}
+
+/// One content check, tied to a requirement. Exactly one of the operators is given.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckDef {
+    pub requirement: String,
+    /// JSON pointer into the response (the array for `some`/`none`/`each`/`min_items`).
+    pub pointer: String,
+    /// The value equals this (templated; numbers and numeric strings compare by value).
+    #[serde(default)]
+    pub equals: Option<Value>,
+    /// The value differs from this.
+    #[serde(default)]
+    pub not_equals: Option<Value>,
+    /// The value is one of these.
+    #[serde(default)]
+    pub one_of: Option<Vec<Value>>,
+    /// The value is present and not null.
+    #[serde(default)]
+    pub present: Option<bool>,
+    /// Some item of the array has these field values.
+    #[serde(default)]
+    pub some: Option<BTreeMap<String, Value>>,
+    /// No item of the array has these field values.
+    #[serde(default)]
+    pub none: Option<BTreeMap<String, Value>>,
+    /// Every item of the array satisfies this comparison.
+    #[serde(default)]
+    pub each: Option<EachDef>,
+    /// The array has at least this many items.
+    #[serde(default)]
+    pub min_items: Option<usize>,
+    /// The array has at most this many items.
+    #[serde(default)]
+    pub max_items: Option<usize>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EachDef {
+    pub field: String,
+    #[serde(default)]
+    pub gt: Option<Value>,
+    #[serde(default)]
+    pub lt: Option<Value>,
+    #[serde(default)]
+    pub equals: Option<Value>,
+}

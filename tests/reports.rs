@@ -1,0 +1,526 @@
+//! Report renderers: snapshots of every format (rendered from the deterministic copy), JUnit counts,
+//! the JSON report contract, the self-contained HTML, and the PARTIAL mark of an interrupted run.
+//!
+//! Two fixtures built in code: a passing run (a SHOULD warning, a skipped case) and a failing,
+//! interrupted run (a MUST failure with schema evidence, a harness error).
+
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+use itsm_conform::report::{self, redact, ReportFormat, PARTIAL};
+use itsm_conform::run::model::{
+    CaseResult, CheckResult, EndpointCoverage, Outcome, RequestRecord, RequirementVerdict, ResponseRecord, RunReport,
+    StepResult, FORMAT_VERSION,
+};
+use itsm_conform::run::verdict;
+use itsm_conform::spec::Level;
+use serde_json::Value;
+
+// ---------------------------------------------------------------------------------------------
+// fixtures
+
+fn project_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+const BASE: &str = "http://127.0.0.1:43211/citsmart";
+const SESSION: &str = "3f2c9a7e-1b4d-4c8e-9f00-0123456789ab";
+
+fn check(requirement: &str, level: Level, outcome: Outcome, check: &str) -> CheckResult {
+    CheckResult {
+        requirement: requirement.to_string(),
+        level,
+        outcome,
+        check: check.to_string(),
+        expected: None,
+        actual: None,
+        instance_path: None,
+        schema_path: None,
+    }
+}
+
+fn evidence(mut c: CheckResult, expected: &str, actual: &str) -> CheckResult {
+    c.expected = Some(expected.to_string());
+    c.actual = Some(actual.to_string());
+    c
+}
+
+/// A step that was sent: request, response and curl line as the engine records them.
+fn step(endpoint: &str, request_body: &str, status: u16, response_body: &str, checks: Vec<CheckResult>) -> StepResult {
+    let url = format!("{BASE}{endpoint}");
+    let mut s = StepResult {
+        name: endpoint.to_string(),
+        endpoint: endpoint.to_string(),
+        outcome: Outcome::Pass,
+        skipped_reason: None,
+        request: Some(RequestRecord {
+            method: "POST".to_string(),
+            url: url.clone(),
+            content_type: "application/json".to_string(),
+            body: request_body.to_string(),
+        }),
+        response: Some(ResponseRecord {
+            status,
+            content_type: "application/json".to_string(),
+            body: response_body.to_string(),
+            truncated: false,
+            duration_ms: 37,
+        }),
+        error: None,
+        checks,
+        curl: Some(format!(
+            "curl -sS -X POST '{url}' -H 'Content-Type: application/json' -H 'Accept: application/json' --data '{request_body}'"
+        )),
+    };
+    s.outcome = verdict::step_outcome(&s);
+    s
+}
+
+fn case(suite: &str, name: &str, duration_ms: u64, steps: Vec<StepResult>) -> CaseResult {
+    CaseResult {
+        id: format!("{suite}/{name}"),
+        suite: suite.to_string(),
+        name: name.to_string(),
+        tags: vec!["flow".to_string()],
+        source: format!("suites/{suite}.yaml"),
+        outcome: verdict::case_outcome(&steps),
+        duration_ms,
+        steps,
+    }
+}
+
+fn login_step() -> StepResult {
+    step(
+        "/services/v2/login",
+        r#"{"userName":"tecnico","password":"***","token":"t-1","platform":"Android"}"#,
+        200,
+        &format!(
+            r#"{{"sessionID":"{SESSION}","rangeAction":10,"locationInterval":5,"dateTime":1764277200123,"operationID":41,"error":null}}"#
+        ),
+        vec![
+            check("GEN-HTTP-002", Level::Must, Outcome::Pass, "status is 200"),
+            check("SV2-LOGIN-001", Level::Must, Outcome::Pass, "response matches the schema"),
+            check("GEN-ENV-001", Level::Must, Outcome::Pass, "the envelope has dateTime, operationID and error"),
+        ],
+    )
+}
+
+/// The requirements the fixtures touch, each with the worst outcome of its checks (as
+/// `verdict::requirement_verdicts` computes it from a spec), plus one that no check reached.
+fn requirements(cases: &[CaseResult]) -> Vec<RequirementVerdict> {
+    let catalogue = [
+        ("GEN-ENV-001", Level::Must, "A successful operation response carries dateTime, operationID and error."),
+        ("GEN-HTTP-002", Level::Must, "A successful operation answers HTTP 200."),
+        ("MV2-CHECKIN-001", Level::Must, "A successful checkin answers number, an integer; id is optional."),
+        ("MV2-GETNEWEST-004", Level::Should, "Items are ordered by number, descending."),
+        ("SV2-LOGIN-001", Level::Must, "A successful v2 login answers an object with error, sessionID, rangeAction and locationInterval."),
+        ("XML-LOGIN-001", Level::Must, "A successful XML login answers 200 with error null and a non-empty string sessionID."),
+        ("XML-LOGIN-004", Level::Should, "With Accept: application/json the response body is JSON."),
+    ];
+    catalogue
+        .into_iter()
+        .map(|(id, level, text)| {
+            let checks: Vec<&CheckResult> =
+                cases.iter().flat_map(|c| &c.steps).flat_map(|s| &s.checks).filter(|c| c.requirement == id).collect();
+            RequirementVerdict {
+                id: id.to_string(),
+                level,
+                text: text.to_string(),
+                outcome: if checks.is_empty() { Outcome::Skipped } else { verdict::worst(checks.iter().map(|c| c.outcome)) },
+                checks: checks.len(),
+                failures: checks.iter().filter(|c| matches!(c.outcome, Outcome::Fail | Outcome::Warn | Outcome::Error)).count(),
+            }
+        })
+        .collect()
+}
+
+/// Five of the fifty endpoints, counted as `verdict::coverage` counts them.
+fn coverage(cases: &[CaseResult]) -> Vec<EndpointCoverage> {
+    let endpoints = [
+        ("/mobile/v2/notification/checkin", "mobile-v2"),
+        ("/mobile/v2/notification/getNewest", "mobile-v2"),
+        ("/services/v2/login", "services-v2"),
+        ("/services/v2/status", "services-v2"),
+        ("/services/xml/login", "services-xml"),
+    ];
+    endpoints
+        .into_iter()
+        .map(|(path, group)| {
+            let steps: Vec<&StepResult> = cases
+                .iter()
+                .flat_map(|c| &c.steps)
+                .filter(|s| s.endpoint == path && s.outcome != Outcome::Skipped)
+                .collect();
+            EndpointCoverage {
+                path: path.to_string(),
+                group: group.to_string(),
+                calls: steps.len(),
+                passed: steps.iter().filter(|s| matches!(s.outcome, Outcome::Pass | Outcome::Warn)).count(),
+                failed: steps.iter().filter(|s| matches!(s.outcome, Outcome::Fail | Outcome::Error)).count(),
+            }
+        })
+        .collect()
+}
+
+fn run_report(cases: Vec<CaseResult>, interrupted: bool, selection: &[&str]) -> RunReport {
+    let stats = verdict::stats(&cases);
+    RunReport {
+        format_version: FORMAT_VERSION,
+        tool: "itsm-conform".to_string(),
+        tool_version: "0.1.0".to_string(),
+        spec_version: "7.00".to_string(),
+        target: BASE.to_string(),
+        embedded_target: true,
+        started_at: "2026-11-27T21:00:00Z".to_string(),
+        duration_ms: 1532,
+        interrupted,
+        verdict: verdict::run_verdict(&stats),
+        stats,
+        requirements: requirements(&cases),
+        coverage: coverage(&cases),
+        cases,
+        selection: selection.iter().map(|s| s.to_string()).collect(),
+        notes: Vec::new(),
+        extra: Value::Null,
+    }
+}
+
+/// Passes: a login, a list whose order breaks a SHOULD (a warning), and a skipped check-in.
+fn passing() -> RunReport {
+    let newest = step(
+        "/mobile/v2/notification/getNewest",
+        &format!(r#"{{"sessionID":"{SESSION}","notificationType":0,"onlyApproval":0,"newestNumber":0}}"#),
+        200,
+        r#"{"notifications":[{"number":41,"taskId":7},{"number":57,"taskId":9}],"dateTime":1764277200456,"operationID":42,"error":null}"#,
+        vec![
+            check("GEN-HTTP-002", Level::Must, Outcome::Pass, "status is 200"),
+            evidence(
+                check("MV2-GETNEWEST-004", Level::Should, Outcome::Warn, "items are ordered by number, descending"),
+                "numbers in descending order",
+                "41 before 57",
+            ),
+        ],
+    );
+    let skipped = StepResult {
+        name: "check in".to_string(),
+        endpoint: "/mobile/v2/notification/checkin".to_string(),
+        outcome: Outcome::Skipped,
+        skipped_reason: Some("the technician has no notifications".to_string()),
+        request: None,
+        response: None,
+        error: None,
+        checks: Vec::new(),
+        curl: None,
+    };
+    let cases = vec![
+        case("technician", "login", 120, vec![login_step()]),
+        case("technician", "newest-first", 210, vec![login_step(), newest]),
+        case("technician", "check-in", 0, vec![skipped]),
+    ];
+    run_report(cases, false, &[])
+}
+
+/// Fails, and was interrupted: a check-in whose number is a string (a MUST, with schema evidence)
+/// and an XML login that timed out (a harness error).
+fn failing() -> RunReport {
+    let mut checkin = step(
+        "/mobile/v2/notification/checkin",
+        &format!(
+            r#"{{"sessionID":"{SESSION}","taskId":7,"latitude":-15.79,"longitude":-47.88,"startTime":"27/11/2026 21:00"}}"#
+        ),
+        200,
+        r#"{"number":"4711","dateTime":1764277201789,"operationID":43,"error":null}"#,
+        vec![
+            check("GEN-HTTP-002", Level::Must, Outcome::Pass, "status is 200"),
+            CheckResult {
+                instance_path: Some("/number".to_string()),
+                schema_path: Some("/properties/number/type".to_string()),
+                ..evidence(
+                    check("MV2-CHECKIN-001", Level::Must, Outcome::Fail, "response matches the schema"),
+                    "integer",
+                    "string \"4711\"",
+                )
+            },
+        ],
+    );
+    checkin.name = "check in".to_string();
+    let mut xml_login = step("/services/xml/login", "<Login><UserName>tecnico</UserName></Login>", 0, "", Vec::new());
+    xml_login.request.as_mut().unwrap().content_type = "application/xml".to_string();
+    xml_login.response = None;
+    xml_login.error = Some(format!("timeout: no response within 10 s from {BASE}/services/xml/login"));
+    xml_login.outcome = verdict::step_outcome(&xml_login);
+    let cases = vec![
+        case("technician", "login", 118, vec![login_step()]),
+        case("technician", "check-in", 260, vec![login_step(), checkin]),
+        case("services", "xml-login", 10_004, vec![xml_login]),
+    ];
+    run_report(cases, true, &["--group mobile-v2", "--group services-xml", "--level must"])
+}
+
+fn rendered(format: ReportFormat, report: &RunReport) -> String {
+    report::render(format, &redact::deterministic(report))
+}
+
+// ---------------------------------------------------------------------------------------------
+// fixtures are what they claim to be
+
+#[test]
+fn the_fixtures_have_the_verdicts_they_are_named_after() {
+    let p = passing();
+    assert_eq!(p.verdict, itsm_conform::run::model::RunVerdict::Pass);
+    assert_eq!((p.stats.passed, p.stats.warned, p.stats.skipped, p.stats.should_failures), (1, 1, 1, 1));
+    let f = failing();
+    assert_eq!(f.verdict, itsm_conform::run::model::RunVerdict::Fail);
+    assert_eq!((f.stats.failed, f.stats.errored, f.stats.must_failures, f.stats.harness_errors), (1, 1, 1, 1));
+    assert!(f.interrupted && !p.interrupted);
+}
+
+// ---------------------------------------------------------------------------------------------
+// terminal
+
+#[test]
+fn terminal_summary_snapshots() {
+    insta::assert_snapshot!("terminal_passing", report::terminal_summary(&redact::deterministic(&passing()), false));
+    insta::assert_snapshot!("terminal_failing", report::terminal_summary(&redact::deterministic(&failing()), false));
+}
+
+#[test]
+fn terminal_colour_only_when_asked() {
+    let plain = report::terminal_summary(&failing(), false);
+    assert!(!plain.contains('\x1b'), "{plain}");
+    let coloured = report::terminal_summary(&failing(), true);
+    assert!(coloured.contains("\x1b[1;31mFAIL"), "{coloured}");
+    // Colour changes nothing but the escape codes.
+    assert_eq!(strip_ansi(&coloured), plain);
+}
+
+fn strip_ansi(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            chars.by_ref().find(|c| *c == 'm');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// JUnit
+
+#[test]
+fn junit_snapshots() {
+    insta::assert_snapshot!("junit_passing", rendered(ReportFormat::Junit, &passing()));
+    insta::assert_snapshot!("junit_failing", rendered(ReportFormat::Junit, &failing()));
+}
+
+/// (testcases, failure, error, skipped elements) of a JUnit document; panics if it is not XML.
+fn junit_counts(xml: &str) -> (usize, usize, usize, usize) {
+    let doc = roxmltree::Document::parse(xml).unwrap_or_else(|e| panic!("JUnit is not XML: {e}\n{xml}"));
+    let count = |name: &str| doc.descendants().filter(|n| n.has_tag_name(name)).count();
+    (count("testcase"), count("failure"), count("error"), count("skipped"))
+}
+
+#[test]
+fn junit_parses_and_counts_failures_errors_and_skips() {
+    let xml = report::render(ReportFormat::Junit, &passing());
+    assert_eq!(junit_counts(&xml), (3, 0, 0, 1));
+    // The SHOULD warning is reported without failing its case.
+    assert!(xml.contains("<system-out>WARN step 2 (/mobile/v2/notification/getNewest)"), "{xml}");
+
+    let xml = report::render(ReportFormat::Junit, &failing());
+    assert_eq!(junit_counts(&xml), (3, 1, 1, 0));
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let failure = doc.descendants().find(|n| n.has_tag_name("failure")).unwrap();
+    assert_eq!(
+        failure.attribute("message"),
+        Some("MV2-CHECKIN-001 (MUST): response matches the schema; expected integer, actual string \"4711\"")
+    );
+    let root = doc.root_element();
+    assert_eq!((root.attribute("failures"), root.attribute("errors")), (Some("1"), Some("1")));
+    let suites: Vec<&str> =
+        doc.descendants().filter(|n| n.has_tag_name("testsuite")).filter_map(|n| n.attribute("name")).collect();
+    assert_eq!(suites, ["technician", "services"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Markdown
+
+#[test]
+fn markdown_snapshots() {
+    insta::assert_snapshot!("markdown_passing", rendered(ReportFormat::Markdown, &passing()));
+    insta::assert_snapshot!("markdown_failing", rendered(ReportFormat::Markdown, &failing()));
+}
+
+#[test]
+fn markdown_lists_at_most_twenty_failures() {
+    let mut report = failing();
+    let template = report.cases[1].clone();
+    report.cases = (0..25)
+        .map(|i| CaseResult { id: format!("technician/check-in-{i}"), ..template.clone() })
+        .collect();
+    report.stats = verdict::stats(&report.cases);
+    let md = report::render(ReportFormat::Markdown, &report);
+    assert_eq!(md.matches("| FAIL |").count(), 20, "{md}");
+    assert!(md.contains("### Failures (25)") && md.contains("_and 5 more_"), "{md}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON and its schema
+
+#[test]
+fn json_snapshot() {
+    insta::assert_snapshot!("json_failing", rendered(ReportFormat::Json, &failing()));
+}
+
+#[test]
+fn the_report_schema_file_is_fresh() {
+    let fresh = report::json::schema_text();
+    let path = project_root().join(report::json::SCHEMA_FILE);
+    if std::env::var_os("ITSM_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &fresh).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        fresh == committed,
+        "{} is stale: run `ITSM_BLESS=1 cargo test --test reports the_report_schema_file_is_fresh`",
+        report::json::SCHEMA_FILE
+    );
+}
+
+#[test]
+fn rendered_reports_validate_against_the_committed_schema() {
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(project_root().join(report::json::SCHEMA_FILE)).unwrap())
+            .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    for report in [passing(), failing(), redact::deterministic(&failing())] {
+        let json: Value = serde_json::from_str(&report::render(ReportFormat::Json, &report)).unwrap();
+        let errors: Vec<String> = validator.iter_errors(&json).map(|e| format!("{}: {e}", e.instance_path())).collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+        // The JSON is the model: it reads back (the PARTIAL note aside).
+        let back: RunReport = serde_json::from_value(json).unwrap();
+        assert_eq!(back.cases, report.cases);
+    }
+    // Every level the model can hold is one the schema allows.
+    for level in [Level::Must, Level::Should, Level::May] {
+        let mut report = passing();
+        report.requirements[0].level = level;
+        let json: Value = serde_json::from_str(&report::render(ReportFormat::Json, &report)).unwrap();
+        assert!(validator.is_valid(&json), "{level}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTML
+
+#[test]
+fn html_snapshots() {
+    insta::assert_snapshot!("html_passing", rendered(ReportFormat::Html, &passing()));
+    insta::assert_snapshot!("html_failing", rendered(ReportFormat::Html, &failing()));
+}
+
+/// The HTML without its <pre> blocks (the evidence, where URLs are data).
+fn outside_pre(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<pre") {
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find("</pre>").expect("every <pre> is closed") + start + "</pre>".len();
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn html_is_self_contained() {
+    for report in [passing(), failing()] {
+        let html = report::render(ReportFormat::Html, &report);
+        let outside = outside_pre(&html);
+        assert!(!outside.contains("http://") && !outside.contains("https://"), "{outside}");
+        for fetch in ["<script", "<link", "<img", "<iframe", "src=", "url(", "@import", "@font-face"] {
+            assert!(!html.contains(fetch), "the report contains `{fetch}`");
+        }
+        // Links stay inside the file.
+        assert_eq!(html.matches("href=\"").count(), html.matches("href=\"#").count());
+        // The evidence is there, escaped.
+        if report.interrupted {
+            assert!(html.contains("{&quot;number&quot;:&quot;4711&quot;"), "{html}");
+            assert!(html.contains("&lt;Login&gt;&lt;UserName&gt;"), "{html}");
+        }
+    }
+}
+
+#[test]
+fn html_escapes_what_the_target_sent() {
+    let mut report = failing();
+    report.cases[1].steps[1].response.as_mut().unwrap().body = "<script>alert('x')</script>".to_string();
+    let html = report::render(ReportFormat::Html, &report);
+    assert!(!html.contains("<script>"));
+    assert!(html.contains("&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// all formats
+
+#[test]
+fn an_interrupted_run_is_marked_partial_in_every_format() {
+    for format in ReportFormat::ALL {
+        assert!(report::render(format, &failing()).contains(PARTIAL), "{format:?}");
+        assert!(!report::render(format, &passing()).contains("PARTIAL"), "{format:?}");
+    }
+    assert!(report::terminal_summary(&failing(), false).contains(PARTIAL));
+    assert!(!report::terminal_summary(&passing(), false).contains("PARTIAL"));
+}
+
+#[test]
+fn format_names_are_the_cli_values() {
+    let names: Vec<String> = ReportFormat::value_variants()
+        .iter()
+        .map(|f| f.to_possible_value().unwrap().get_name().to_string())
+        .collect();
+    assert_eq!(names, ["junit", "json", "markdown", "html"]);
+}
+
+#[test]
+fn write_reports_writes_each_format_once_to_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let formats = [ReportFormat::Html, ReportFormat::Junit, ReportFormat::Html, ReportFormat::Json, ReportFormat::Markdown];
+    let paths = report::write_reports(&failing(), dir.path(), &formats).unwrap();
+    let names: Vec<String> = paths.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    assert_eq!(names, ["itsm-conform.html", "itsm-conform.junit.xml", "itsm-conform.json", "itsm-conform.md"]);
+    for (path, format) in paths.iter().zip([ReportFormat::Html, ReportFormat::Junit, ReportFormat::Json, ReportFormat::Markdown]) {
+        assert_eq!(std::fs::read_to_string(path).unwrap(), report::render(format, &failing()));
+    }
+    // Nothing else is left behind (no temporary files).
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 4);
+}
+
+#[test]
+fn the_deterministic_copy_hides_time_ports_sessions_and_clock_numbers() {
+    let original = failing();
+    let d = redact::deterministic(&original);
+    let json = serde_json::to_string(&d).unwrap();
+    assert_eq!(d.started_at, "[TIME]");
+    assert!(!json.contains("43211") && json.contains("127.0.0.1:[PORT]"), "{json}");
+    assert!(!json.contains(SESSION) && json.contains("[SESSION]"), "{json}");
+    assert!(!json.contains("1764277201789") && json.contains(r#"\"dateTime\":[DATETIME]"#), "{json}");
+    assert!(json.contains(r#"\"operationID\":[OPID]"#), "{json}");
+    assert!(d.cases.iter().all(|c| c.duration_ms == 0));
+    // Everything else is kept: the verdicts and the evidence.
+    assert_eq!((d.verdict, &d.stats), (original.verdict, &original.stats));
+    assert_eq!(d.cases[1].steps[1].checks, original.cases[1].steps[1].checks);
+}
+
+#[test]
+fn secrets_are_masked() {
+    let line = "curl --data '{\"userName\":\"tecnico\",\"password\":\"tecnico-demo\"}'";
+    assert_eq!(
+        redact::secrets(line, &["tecnico-demo".to_string()]),
+        "curl --data '{\"userName\":\"tecnico\",\"password\":\"***\"}'"
+    );
+}

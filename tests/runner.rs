@@ -1,0 +1,162 @@
+//! The conformance runner end to end, in-process: the clean reference passes with no MUST failure
+//! and no warning, every fault of the reference server is caught with the requirement it breaks
+//! (mutation score), another vendor's data passes, and no report leaks a secret.
+
+mod common;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use itsm_conform::run::{self, Credentials, Outcome, RunConfig, RunHandle, RunReport, RunVerdict, Selection};
+use itsm_conform::schema::SchemaRegistry;
+use itsm_conform::server::{self, DataSet, Fault, FaultSet, ServerConfig, CATALOGUE};
+use itsm_conform::suite;
+
+fn suites(registry: &SchemaRegistry) -> Vec<suite::LoadedSuite> {
+    suite::load_dir(&common::project_root().join("suites"), registry.spec()).unwrap_or_else(|d| panic!("suites load:\n{d}"))
+}
+
+fn credentials_of(server: &server::RunningServer) -> Credentials {
+    let mut roles = std::collections::BTreeMap::new();
+    for (login, password, role) in server.credentials() {
+        roles.entry(format!("{role:?}").to_lowercase()).or_insert((login, password));
+    }
+    Credentials { roles }
+}
+
+async fn run_against(config: ServerConfig, timeout: Duration) -> (RunReport, Vec<String>, Credentials) {
+    let registry = common::registry();
+    let server = server::start(config, registry.spec().clone()).await.expect("server starts");
+    let credentials = credentials_of(&server);
+    let config = RunConfig {
+        target: server.base_url(),
+        embedded: false,
+        credentials: credentials.clone(),
+        suites: suites(&registry),
+        generated: true,
+        selection: Selection::default(),
+        timeout,
+        jobs: 4,
+        insecure: false,
+        ca_cert: None,
+    };
+    let report = run::run_suites(&config, registry.clone(), &RunHandle::default(), &run::engine::NoProgress)
+        .await
+        .expect("the run completes");
+    let sessions = server.session_ids();
+    server.shutdown().await;
+    (report, sessions, credentials)
+}
+
+fn failures(report: &RunReport) -> Vec<String> {
+    let mut out = Vec::new();
+    for case in &report.cases {
+        for step in &case.steps {
+            if let Some(e) = &step.error {
+                out.push(format!("{} / {}: ERROR {e}", case.id, step.name));
+            }
+            for c in step.checks.iter().filter(|c| !matches!(c.outcome, Outcome::Pass)) {
+                out.push(format!(
+                    "{} / {}: {:?} {} {} expected {:?} actual {:?}",
+                    case.id, step.name, c.outcome, c.requirement, c.check, c.expected, c.actual
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_clean_reference_passes_with_no_failure_and_no_warning() {
+    let (report, _, _) = run_against(ServerConfig::local(), Duration::from_secs(10)).await;
+    let problems = failures(&report);
+    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert_eq!(report.verdict, RunVerdict::Pass);
+    assert_eq!(report.stats.must_failures, 0);
+    assert_eq!(report.stats.should_failures, 0);
+    let covered = report.coverage.iter().filter(|c| c.calls > 0).count();
+    println!(
+        "clean reference: {} cases ({} passed, {} skipped), {} checks, {covered}/50 endpoints covered",
+        report.stats.cases, report.stats.passed, report.stats.skipped, report.stats.checks
+    );
+    assert_eq!(covered, 50, "every endpoint is exercised");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_vendors_data_passes_too() {
+    let text = std::fs::read_to_string(common::project_root().join("suites/data/other-vendor.json")).unwrap();
+    let mut config = ServerConfig::local();
+    config.data = DataSet::parse("other-vendor.json", &text).expect("valid data set");
+    let (report, _, credentials) = run_against(config, Duration::from_secs(10)).await;
+    assert!(credentials.roles.values().all(|(user, _)| !user.starts_with("tecnico")), "other users");
+    let problems = failures(&report);
+    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert_eq!(report.verdict, RunVerdict::Pass);
+}
+
+/// Every fault of `serve --list-faults` makes the run fail, citing the requirement the catalogue names.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_fault_is_caught_mutation_score_100() {
+    let mut caught = 0;
+    let mut missed = Vec::new();
+    for info in CATALOGUE {
+        let fault: Fault = info.name.parse().expect("catalogue names parse");
+        let mut config = ServerConfig::local();
+        config.faults = FaultSet::new(vec![fault]);
+        // A slow target is caught by a timeout shorter than its delay (D-TIMEOUT).
+        let timeout = if info.name == "slow" { Duration::from_millis(150) } else { Duration::from_secs(10) };
+        let (report, _, _) = run_against(config, timeout).await;
+        let failed: std::collections::BTreeSet<&str> = report
+            .cases
+            .iter()
+            .flat_map(|c| &c.steps)
+            .flat_map(|s| &s.checks)
+            .filter(|c| c.outcome == Outcome::Fail)
+            .map(|c| c.requirement.as_str())
+            .collect();
+        let exit = run::verdict::exit_code(report.verdict);
+        if exit == 1 && failed.contains(info.caught_by) {
+            caught += 1;
+        } else {
+            missed.push(format!("{} (exit {exit}, failed: {failed:?}, expected {})", info.name, info.caught_by));
+        }
+    }
+    println!("mutation score: {caught}/{} faults caught", CATALOGUE.len());
+    assert!(missed.is_empty(), "faults not caught:\n{}", missed.join("\n"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_report_format_contains_a_password_or_a_live_session_id() {
+    let (report, sessions, credentials) = run_against(ServerConfig::local(), Duration::from_secs(10)).await;
+    assert!(!sessions.is_empty());
+    let dir = tempfile::tempdir().unwrap();
+    let formats = [
+        itsm_conform::report::ReportFormat::Junit,
+        itsm_conform::report::ReportFormat::Json,
+        itsm_conform::report::ReportFormat::Markdown,
+        itsm_conform::report::ReportFormat::Html,
+    ];
+    let paths = itsm_conform::report::write_reports(&report, dir.path(), &formats).unwrap();
+    let mut texts: Vec<(PathBuf, String)> =
+        paths.iter().map(|p| (p.clone(), std::fs::read_to_string(p).unwrap())).collect();
+    texts.push(("terminal".into(), itsm_conform::report::terminal_summary(&report, false)));
+    for (path, text) in &texts {
+        for password in credentials.secrets() {
+            assert!(!text.contains(&password), "{} contains a password", path.display());
+        }
+        for sid in &sessions {
+            assert!(!text.contains(sid.as_str()), "{} contains the session id {sid}", path.display());
+        }
+    }
+}
+
+#[test]
+fn the_suite_schema_file_is_fresh() {
+    let path = common::project_root().join("specs/meta/suite.schema.json");
+    let fresh = format!("{}\n", serde_json::to_string_pretty(&suite::json_schema()).unwrap());
+    if std::env::var_os("ITSM_BLESS").is_some() {
+        std::fs::write(&path, &fresh).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(committed == fresh, "specs/meta/suite.schema.json is stale: run `ITSM_BLESS=1 cargo test --test runner the_suite_schema_file_is_fresh`");
+}
