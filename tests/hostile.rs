@@ -58,6 +58,9 @@ async fn answer(mut socket: tokio::net::TcpStream, behaviour: Behaviour) {
             }
         }
         Behaviour::Reset => {
+            // A zero linger makes the drop send RST at once (it cannot block, which is why the
+            // general method is deprecated).
+            #[allow(deprecated)]
             let _ = socket.set_linger(Some(Duration::ZERO));
             drop(socket);
             return;
@@ -128,7 +131,8 @@ async fn hostile_targets_give_failing_or_error_verdicts_with_reasons() {
             insecure: false,
             ca_cert: None,
         };
-        let run = run::run_suites(&config, registry.clone(), &RunHandle::default(), &run::engine::NoProgress);
+        let handle = RunHandle::default();
+        let run = run::run_suites(&config, registry.clone(), &handle, &run::engine::NoProgress);
         let report = tokio::time::timeout(Duration::from_secs(60), run)
             .await
             .unwrap_or_else(|_| panic!("{behaviour:?}: the run hung"))

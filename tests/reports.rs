@@ -113,8 +113,16 @@ fn requirements(cases: &[CaseResult]) -> Vec<RequirementVerdict> {
         ("GEN-HTTP-002", Level::Must, "A successful operation answers HTTP 200."),
         ("MV2-CHECKIN-001", Level::Must, "A successful checkin answers number, an integer; id is optional."),
         ("MV2-GETNEWEST-004", Level::Should, "Items are ordered by number, descending."),
-        ("SV2-LOGIN-001", Level::Must, "A successful v2 login answers an object with error, sessionID, rangeAction and locationInterval."),
-        ("XML-LOGIN-001", Level::Must, "A successful XML login answers 200 with error null and a non-empty string sessionID."),
+        (
+            "SV2-LOGIN-001",
+            Level::Must,
+            "A successful v2 login answers an object with error, sessionID, rangeAction and locationInterval.",
+        ),
+        (
+            "XML-LOGIN-001",
+            Level::Must,
+            "A successful XML login answers 200 with error null and a non-empty string sessionID.",
+        ),
         ("XML-LOGIN-004", Level::Should, "With Accept: application/json the response body is JSON."),
     ];
     catalogue
@@ -126,9 +134,16 @@ fn requirements(cases: &[CaseResult]) -> Vec<RequirementVerdict> {
                 id: id.to_string(),
                 level,
                 text: text.to_string(),
-                outcome: if checks.is_empty() { Outcome::Skipped } else { verdict::worst(checks.iter().map(|c| c.outcome)) },
+                outcome: if checks.is_empty() {
+                    Outcome::Skipped
+                } else {
+                    verdict::worst(checks.iter().map(|c| c.outcome))
+                },
                 checks: checks.len(),
-                failures: checks.iter().filter(|c| matches!(c.outcome, Outcome::Fail | Outcome::Warn | Outcome::Error)).count(),
+                failures: checks
+                    .iter()
+                    .filter(|c| matches!(c.outcome, Outcome::Fail | Outcome::Warn | Outcome::Error))
+                    .count(),
             }
         })
         .collect()
@@ -246,6 +261,8 @@ fn failing() -> RunReport {
     checkin.name = "check in".to_string();
     let mut xml_login = step("/services/xml/login", "<Login><UserName>tecnico</UserName></Login>", 0, "", Vec::new());
     xml_login.request.as_mut().unwrap().content_type = "application/xml".to_string();
+    xml_login.curl =
+        xml_login.curl.map(|c| c.replace("Content-Type: application/json", "Content-Type: application/xml"));
     xml_login.response = None;
     xml_login.error = Some(format!("timeout: no response within 10 s from {BASE}/services/xml/login"));
     xml_login.outcome = verdict::step_outcome(&xml_login);
@@ -358,9 +375,7 @@ fn markdown_snapshots() {
 fn markdown_lists_at_most_twenty_failures() {
     let mut report = failing();
     let template = report.cases[1].clone();
-    report.cases = (0..25)
-        .map(|i| CaseResult { id: format!("technician/check-in-{i}"), ..template.clone() })
-        .collect();
+    report.cases = (0..25).map(|i| CaseResult { id: format!("technician/check-in-{i}"), ..template.clone() }).collect();
     report.stats = verdict::stats(&report.cases);
     let md = report::render(ReportFormat::Markdown, &report);
     assert_eq!(md.matches("| FAIL |").count(), 20, "{md}");
@@ -479,21 +494,22 @@ fn an_interrupted_run_is_marked_partial_in_every_format() {
 
 #[test]
 fn format_names_are_the_cli_values() {
-    let names: Vec<String> = ReportFormat::value_variants()
-        .iter()
-        .map(|f| f.to_possible_value().unwrap().get_name().to_string())
-        .collect();
+    let names: Vec<String> =
+        ReportFormat::value_variants().iter().map(|f| f.to_possible_value().unwrap().get_name().to_string()).collect();
     assert_eq!(names, ["junit", "json", "markdown", "html"]);
 }
 
 #[test]
 fn write_reports_writes_each_format_once_to_its_file() {
     let dir = tempfile::tempdir().unwrap();
-    let formats = [ReportFormat::Html, ReportFormat::Junit, ReportFormat::Html, ReportFormat::Json, ReportFormat::Markdown];
+    let formats =
+        [ReportFormat::Html, ReportFormat::Junit, ReportFormat::Html, ReportFormat::Json, ReportFormat::Markdown];
     let paths = report::write_reports(&failing(), dir.path(), &formats).unwrap();
     let names: Vec<String> = paths.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
     assert_eq!(names, ["itsm-conform.html", "itsm-conform.junit.xml", "itsm-conform.json", "itsm-conform.md"]);
-    for (path, format) in paths.iter().zip([ReportFormat::Html, ReportFormat::Junit, ReportFormat::Json, ReportFormat::Markdown]) {
+    for (path, format) in
+        paths.iter().zip([ReportFormat::Html, ReportFormat::Junit, ReportFormat::Json, ReportFormat::Markdown])
+    {
         assert_eq!(std::fs::read_to_string(path).unwrap(), report::render(format, &failing()));
     }
     // Nothing else is left behind (no temporary files).

@@ -160,3 +160,44 @@ fn the_suite_schema_file_is_fresh() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(committed == fresh, "specs/meta/suite.schema.json is stale: run `ITSM_BLESS=1 cargo test --test runner the_suite_schema_file_is_fresh`");
 }
+
+/// Ctrl-C sets the handle: cases not started are not run, and every report says it is partial.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interrupted_run_still_writes_partial_reports() {
+    let registry = common::registry();
+    let server = server::start(ServerConfig::local(), registry.spec().clone()).await.unwrap();
+    let config = RunConfig {
+        target: server.base_url(),
+        embedded: false,
+        credentials: credentials_of(&server),
+        suites: suites(&registry),
+        generated: true,
+        selection: Selection::default(),
+        timeout: Duration::from_secs(10),
+        jobs: 1,
+        insecure: false,
+        ca_cert: None,
+    };
+    let handle = RunHandle::default();
+    let canceller = handle.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        canceller.cancel();
+    });
+    let report = run::run_suites(&config, registry.clone(), &handle, &run::engine::NoProgress).await.unwrap();
+    server.shutdown().await;
+    assert!(report.interrupted);
+    assert!(!report.cases.is_empty(), "the cases finished before the interrupt are kept");
+    let dir = tempfile::tempdir().unwrap();
+    let formats = [
+        itsm_conform::report::ReportFormat::Junit,
+        itsm_conform::report::ReportFormat::Json,
+        itsm_conform::report::ReportFormat::Markdown,
+        itsm_conform::report::ReportFormat::Html,
+    ];
+    for path in itsm_conform::report::write_reports(&report, dir.path(), &formats).unwrap() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let marked = text.contains(itsm_conform::report::PARTIAL) || text.contains("\"interrupted\": true");
+        assert!(marked, "{} does not say the run was interrupted", path.display());
+    }
+}

@@ -6,7 +6,7 @@ use minijinja::{AutoEscape, Environment, Output, State, UndefinedBehavior, Value
 use serde::Serialize;
 
 use super::findings::{findings, Finding};
-use super::labels::{self, PARTIAL, PARTIAL_DETAIL};
+use super::labels;
 use crate::run::model::{EndpointCoverage, Outcome, RunReport, RunStats, RunVerdict};
 
 const TEMPLATE: &str = include_str!("templates/report.html");
@@ -133,7 +133,7 @@ fn view(report: &RunReport) -> View<'_> {
         verdict: labels::verdict(report.verdict),
         verdict_class: report.verdict,
         reason: labels::verdict_reason(report),
-        partial: report.interrupted.then(|| format!("{PARTIAL}: {PARTIAL_DETAIL}")),
+        partial: report.interrupted.then(labels::partial_line),
         stats: &report.stats,
         findings: findings(report).iter().map(finding_view).collect(),
         requirements: report
@@ -179,9 +179,11 @@ fn finding_view(f: &Finding) -> FindingView {
         actual: check.and_then(|c| c.actual.clone()),
         instance_path: check.and_then(|c| c.instance_path.clone()),
         schema_path: check.and_then(|c| c.schema_path.clone()),
-        request: f.step.request.as_ref().map(|r| {
-            format!("{} {}\nContent-Type: {}\n\n{}", r.method, r.url, r.content_type, r.body)
-        }),
+        request: f
+            .step
+            .request
+            .as_ref()
+            .map(|r| format!("{} {}\nContent-Type: {}\n\n{}", r.method, r.url, r.content_type, r.body)),
         response: f.step.response.as_ref().map(|r| {
             let truncated = if r.truncated { "\n\n[body truncated]" } else { "" };
             format!(

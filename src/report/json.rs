@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::labels::{PARTIAL, PARTIAL_DETAIL};
+use super::labels::{self, PARTIAL};
 use crate::run::model::RunReport;
 
 /// Where the generated schema is committed, relative to the project root.
@@ -15,7 +15,7 @@ pub fn render(report: &RunReport) -> String {
     let partial_note = report.interrupted && !report.notes.iter().any(|n| n.starts_with(PARTIAL));
     let text = if partial_note {
         let mut noted = report.clone();
-        noted.notes.insert(0, format!("{PARTIAL}: {PARTIAL_DETAIL}"));
+        noted.notes.insert(0, labels::partial_line());
         serde_json::to_string_pretty(&noted)
     } else {
         serde_json::to_string_pretty(report)

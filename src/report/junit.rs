@@ -24,7 +24,7 @@ use std::time::Duration;
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite, XmlString};
 
 use super::findings::{findings, Finding};
-use super::labels::{self, PARTIAL, PARTIAL_DETAIL};
+use super::labels::{self, PARTIAL};
 use crate::run::model::{CaseResult, Outcome, RunReport};
 
 pub fn render(report: &RunReport) -> String {
@@ -52,7 +52,7 @@ pub fn render(report: &RunReport) -> String {
         suite.extra.insert(XmlString::new("timestamp"), XmlString::new(&report.started_at));
         suite.add_properties(properties(report));
         if report.interrupted {
-            suite.set_system_out(format!("{PARTIAL}: {PARTIAL_DETAIL}\n"));
+            suite.set_system_out(format!("{}\n", labels::partial_line()));
         }
         for case in cases {
             let case_findings: Vec<&Finding> = all.iter().filter(|f| std::ptr::eq(f.case, case)).collect();

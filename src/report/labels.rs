@@ -6,7 +6,12 @@ use crate::run::model::{CaseResult, Outcome, RunReport, RunVerdict, StepResult};
 pub const PARTIAL: &str = "PARTIAL: interrupted";
 
 /// What [`PARTIAL`] means, for the formats that have room to say it.
-pub const PARTIAL_DETAIL: &str = "the run was stopped before every selected case ran; these are the results so far";
+pub const PARTIAL_WHY: &str = "the run was stopped before every selected case ran; these are the results so far";
+
+/// `PARTIAL: interrupted (the run was stopped …)`.
+pub fn partial_line() -> String {
+    format!("{PARTIAL} ({PARTIAL_WHY})")
+}
 
 pub fn outcome(o: Outcome) -> &'static str {
     match o {

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::findings::{findings, Finding};
-use super::labels::{self, PARTIAL, PARTIAL_DETAIL};
+use super::labels::{self, PARTIAL, PARTIAL_WHY};
 use crate::run::model::{Outcome, RunReport};
 
 /// More rows than this make the comment longer than reviewers read.
@@ -16,7 +16,7 @@ pub fn render(report: &RunReport) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "## {} verdict: **{}**\n", report.tool, labels::verdict(report.verdict));
     if report.interrupted {
-        let _ = writeln!(out, "> **{PARTIAL}**: {PARTIAL_DETAIL}.\n");
+        let _ = writeln!(out, "> **{PARTIAL}** ({PARTIAL_WHY}).\n");
     }
     let _ = writeln!(
         out,
@@ -27,11 +27,13 @@ pub fn render(report: &RunReport) -> String {
         text(&report.spec_version),
         report.tool,
         text(&report.tool_version),
-        text(&report.started_at),
+        code(&report.started_at),
     );
 
     let s = &report.stats;
-    out.push_str("| cases | passed | warned | failed | errored | skipped | checks | MUST failures | SHOULD warnings |\n");
+    out.push_str(
+        "| cases | passed | warned | failed | errored | skipped | checks | MUST failures | SHOULD warnings |\n",
+    );
     out.push_str("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     let _ = writeln!(
         out,
@@ -64,7 +66,9 @@ fn table(out: &mut String, rows: &[&Finding]) {
                 c.expected.as_deref().map_or_else(String::new, code),
                 c.actual.as_deref().map_or_else(String::new, code),
             ),
-            None => ("harness error".to_string(), String::new(), f.step.error.as_deref().map_or_else(String::new, code)),
+            None => {
+                ("harness error".to_string(), String::new(), f.step.error.as_deref().map_or_else(String::new, code))
+            }
         };
         let _ = writeln!(
             out,

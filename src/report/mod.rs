@@ -36,7 +36,8 @@ pub enum ReportFormat {
 }
 
 impl ReportFormat {
-    pub const ALL: [ReportFormat; 4] = [ReportFormat::Junit, ReportFormat::Json, ReportFormat::Markdown, ReportFormat::Html];
+    pub const ALL: [ReportFormat; 4] =
+        [ReportFormat::Junit, ReportFormat::Json, ReportFormat::Markdown, ReportFormat::Html];
 
     /// The fixed file name in the output directory, so CI configurations can name it in advance.
     pub fn file_name(self) -> &'static str {

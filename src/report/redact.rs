@@ -134,8 +134,8 @@ fn sessions(s: &str) -> String {
     let mut copied = 0;
     let mut i = 0;
     while i + LEN <= b.len() {
-        let bounded = (i == 0 || !b[i - 1].is_ascii_alphanumeric())
-            && b.get(i + LEN).is_none_or(|c| !c.is_ascii_alphanumeric());
+        let bounded =
+            (i == 0 || !b[i - 1].is_ascii_alphanumeric()) && b.get(i + LEN).is_none_or(|c| !c.is_ascii_alphanumeric());
         if bounded && is_uuid(&b[i..i + LEN]) {
             out.push_str(&s[copied..i]);
             out.push_str(SESSION);
@@ -185,10 +185,7 @@ mod tests {
 
     #[test]
     fn uuids_become_session_placeholders_only_when_whole() {
-        assert_eq!(
-            sessions(r#"{"sessionID":"3f2c9a7e-1b4d-4c8e-9f00-0123456789ab"}"#),
-            r#"{"sessionID":"[SESSION]"}"#
-        );
+        assert_eq!(sessions(r#"{"sessionID":"3f2c9a7e-1b4d-4c8e-9f00-0123456789ab"}"#), r#"{"sessionID":"[SESSION]"}"#);
         let longer = "x3f2c9a7e-1b4d-4c8e-9f00-0123456789ab";
         assert_eq!(sessions(longer), longer);
         assert_eq!(sessions("not-a-uuid"), "not-a-uuid");

@@ -8,7 +8,7 @@ use tabled::settings::object::Columns;
 use tabled::settings::{Alignment, Style};
 
 use super::findings::findings;
-use super::labels::{self, PARTIAL, PARTIAL_DETAIL};
+use super::labels::{self, PARTIAL, PARTIAL_WHY};
 use crate::run::model::{Outcome, RunReport, RunVerdict};
 
 /// ANSI styles behind one switch, so `color == false` can never leak an escape code.
@@ -86,7 +86,7 @@ pub fn terminal_summary(report: &RunReport, color: bool) -> String {
 
     let _ = writeln!(out);
     if report.interrupted {
-        let _ = writeln!(out, "{}: {PARTIAL_DETAIL}", paint.paint(Paint::YELLOW, PARTIAL));
+        let _ = writeln!(out, "{} ({PARTIAL_WHY})", paint.paint(Paint::YELLOW, PARTIAL));
     }
     let _ = writeln!(out, "verdict: {} ({})", paint.verdict(report.verdict), labels::verdict_reason(report));
 
@@ -94,7 +94,9 @@ pub fn terminal_summary(report: &RunReport, color: bool) -> String {
     if !all.is_empty() {
         let _ = writeln!(out, "\n{}", paint.paint(Paint::BOLD, &format!("Findings ({})", all.len())));
     }
-    for f in &all {
+    // A broken target can produce hundreds of findings; the terminal shows the first ones and the
+    // files have them all.
+    for f in all.iter().take(TERMINAL_FINDINGS) {
         let _ = writeln!(out, "\n{} {} · {}", paint.outcome(f.outcome), f.case.id, labels::step(f.step_index, f.step));
         for (label, value) in f.evidence() {
             // Continuation lines of multi-line values (a curl with a body) stay under the value.
@@ -102,8 +104,18 @@ pub fn terminal_summary(report: &RunReport, color: bool) -> String {
             let _ = writeln!(out, "      {} {value}", paint.paint(Paint::DIM, &format!("{label:<12}")));
         }
     }
+    if all.len() > TERMINAL_FINDINGS {
+        let _ = writeln!(
+            out,
+            "\n… and {} more findings: see itsm-conform.html or itsm-conform.json",
+            all.len() - TERMINAL_FINDINGS
+        );
+    }
     out
 }
+
+/// How many findings the terminal summary prints in full.
+const TERMINAL_FINDINGS: usize = 40;
 
 /// Coverage summed per group, in the order the groups first appear in the coverage list.
 fn groups_table(report: &RunReport) -> String {
@@ -133,7 +145,13 @@ fn endpoints_table(report: &RunReport) -> String {
     let mut b = Builder::default();
     b.push_record(["endpoint", "group", "calls", "passed", "failed"]);
     for e in report.coverage.iter().filter(|e| e.calls > 0) {
-        b.push_record([e.path.clone(), e.group.clone(), e.calls.to_string(), e.passed.to_string(), e.failed.to_string()]);
+        b.push_record([
+            e.path.clone(),
+            e.group.clone(),
+            e.calls.to_string(),
+            e.passed.to_string(),
+            e.failed.to_string(),
+        ]);
     }
     numeric(b, 2)
 }

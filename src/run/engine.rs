@@ -14,7 +14,7 @@ use super::generate;
 use super::http;
 use super::model::{CaseResult, Outcome, RequestRecord, ResponseRecord, RunReport, StepResult, FORMAT_VERSION};
 use super::verdict;
-use crate::redact;
+use crate::report::redact;
 use crate::schema::SchemaRegistry;
 use crate::spec::{xml, Endpoint, Group, Level};
 use crate::suite::template::{self, Vars};
@@ -109,7 +109,7 @@ fn plan(config: &RunConfig, registry: &SchemaRegistry) -> Vec<Planned> {
         let endpoint_ok = sel.endpoints.is_empty() || endpoints.iter().any(|e| sel.endpoints.iter().any(|s| s == e));
         let tag_ok = sel.tags.is_empty()
             || p.case.tags.iter().chain(&p.suite_tags).any(|t| sel.tags.iter().any(|s| s == t))
-            || sel.tags.iter().any(|t| *t == p.suite);
+            || sel.tags.contains(&p.suite);
         group_ok && endpoint_ok && tag_ok
     });
     planned

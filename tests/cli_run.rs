@@ -1,0 +1,105 @@
+//! `itsm-conform run` and `suites` from the command line, in-process: exit codes, diagnostics with
+//! file:line:col, reports written even when the target is unreachable or the run is interrupted.
+
+mod common;
+
+use common::run_cli;
+
+fn bad_suites_dir(yaml: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("broken.yaml"), yaml).unwrap();
+    dir
+}
+
+#[test]
+fn a_suite_with_an_unknown_endpoint_is_exit_2_with_file_line_col() {
+    let dir = bad_suites_dir(
+        "name: broken\ncases:\n  - name: one\n    steps:\n      - call: /services/v2/contract\n        body: {sessionID: x}\n",
+    );
+    let d = dir.path().to_str().unwrap();
+    let (code, _, err) = run_cli(&["suites", "check", "--suites-dir", d]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains(&format!("{d}/broken.yaml:5:9")), "{err}");
+    assert!(err.contains("unknown endpoint `/services/v2/contract`"), "{err}");
+    assert!(err.contains("did you mean /services/v2/contracts"), "{err}");
+    let (code, _, err) = run_cli(&["run", "--suites-dir", d]);
+    assert_eq!(code, 2, "run refuses to start: {err}");
+}
+
+#[test]
+fn unknown_fields_variables_and_requirements_are_reported() {
+    let dir = bad_suites_dir(
+        "name: broken\ncases:\n  - name: one\n    steps:\n      - call: /services/v2/contracts\n        body: {sessionID: \"{{sid}}\", colour: red}\n        expect:\n          requirement: SV2-NOPE-001\n",
+    );
+    let (code, _, err) = run_cli(&["suites", "check", "--suites-dir", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("`/colour` is not a field of the /services/v2/contracts request"), "{err}");
+    assert!(err.contains("unknown variable `sid`"), "{err}");
+    assert!(err.contains("unknown requirement `SV2-NOPE-001`"), "{err}");
+}
+
+#[test]
+fn malformed_yaml_is_exit_2_with_its_position() {
+    let dir = bad_suites_dir("name: broken\ncases:\n  - name: [unclosed\n");
+    let (code, _, err) = run_cli(&["suites", "check", "--suites-dir", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("broken.yaml:"), "{err}");
+}
+
+#[test]
+fn the_project_suites_check_clean() {
+    let (code, out, err) = run_cli(&["suites", "check"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("50/50 endpoints called by written suites"), "{out}");
+}
+
+#[test]
+fn a_target_without_credentials_or_a_bad_flag_is_exit_2() {
+    let (code, _, err) = run_cli(&["run", "--target", "http://127.0.0.1:9/citsmart"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("needs credentials"), "{err}");
+    let (code, _, err) = run_cli(&["run", "--group", "mobile-v3"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown group"), "{err}");
+    let (code, _, err) = run_cli(&["run", "--target", "ftp://x", "--user", "a", "--password", "b"]);
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn an_unreachable_target_is_exit_3_and_the_reports_are_still_written() {
+    // Port 9 (discard) on loopback: nothing listens there in the test environment.
+    let out = tempfile::tempdir().unwrap();
+    let (code, _, err) = run_cli(&[
+        "run",
+        "--target",
+        "http://127.0.0.1:9/citsmart",
+        "--user",
+        "ana",
+        "--password",
+        "s3cret-pw",
+        "--endpoint",
+        "/services/v2/contracts",
+        "--timeout",
+        "2s",
+        "--out",
+        out.path().to_str().unwrap(),
+        "--no-color",
+    ]);
+    assert_eq!(code, 3, "{err}");
+    for file in ["itsm-conform.junit.xml", "itsm-conform.json", "itsm-conform.md", "itsm-conform.html"] {
+        let text = std::fs::read_to_string(out.path().join(file)).unwrap();
+        assert!(!text.contains("s3cret-pw"), "{file} leaks the password");
+    }
+}
+
+#[test]
+fn run_against_the_embedded_reference_passes_and_writes_five_reports() {
+    let out = tempfile::tempdir().unwrap();
+    let (code, stdout, err) = run_cli(&["run", "--out", out.path().to_str().unwrap(), "--no-color"]);
+    assert_eq!(code, 0, "{stdout}\n{err}");
+    assert!(err.contains("embedded reference server"), "{err}");
+    assert!(stdout.contains("PASS"), "{stdout}");
+    for file in ["itsm-conform.junit.xml", "itsm-conform.json", "itsm-conform.md", "itsm-conform.html"] {
+        assert!(out.path().join(file).is_file(), "{file} missing");
+    }
+}
