@@ -10,7 +10,7 @@ pub mod fsx;
 pub mod redact;
 pub mod report;
 pub mod run;
-pub mod suite;
 pub mod schema;
 pub mod server;
 pub mod spec;
+pub mod suite;

@@ -31,4 +31,3 @@ mod tests {
         assert_eq!(super::ports("http://[::1]:80 and http://host/x"), "http://[::1]:[PORT] and http://host/x");
     }
 }
-

@@ -103,3 +103,48 @@ fn run_against_the_embedded_reference_passes_and_writes_five_reports() {
         assert!(out.path().join(file).is_file(), "{file} missing");
     }
 }
+
+/// The acceptance scenario: `serve` started separately on another port with another vendor's data
+/// (other users, ids and texts), certified with `run --target` and a credentials file.
+#[test]
+fn a_separately_started_server_with_other_data_passes() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let data = common::project_root().join("suites/data/other-vendor.json");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_itsm-conform"))
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}"), "--data", data.to_str().unwrap()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("serve starts");
+    // Wait (bounded) until it accepts connections.
+    let up = (0..100).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let creds = dir.path().join("creds.yaml");
+    std::fs::write(
+        &creds,
+        "technician: {user: maria.campo, password: \"Campo#2026\"}\napprover: {user: joao.aprova, password: \"Aprova!77\"}\nrequester: {user: ana.solicita, password: \"Pede+2026\"}\ncoordinator: {user: lucia.coord, password: \"Coordena@1\"}\n",
+    )
+    .unwrap();
+    let out = dir.path().join("reports");
+    let result = up.then(|| {
+        run_cli(&[
+            "run",
+            "--target",
+            &format!("http://127.0.0.1:{port}/citsmart"),
+            "--credentials",
+            creds.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--no-color",
+        ])
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    let (code, stdout, err) = result.expect("serve came up");
+    assert_eq!(code, 0, "{stdout}\n{err}");
+    let json = std::fs::read_to_string(out.join("itsm-conform.json")).unwrap();
+    assert!(!json.contains("Campo#2026"), "the password is redacted");
+}

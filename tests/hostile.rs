@@ -33,10 +33,12 @@ async fn answer(mut socket: tokio::net::TcpStream, behaviour: Behaviour) {
     match behaviour {
         Behaviour::MalformedJson => {
             let body = "{\"dateTime\": 1, \"error\": nul";
-            let _ = socket.write_all(format!("{}{body}", head("200 OK", "application/json", body.len())).as_bytes()).await;
+            let _ =
+                socket.write_all(format!("{}{body}", head("200 OK", "application/json", body.len())).as_bytes()).await;
         }
         Behaviour::Truncated => {
-            let _ = socket.write_all(format!("{}{{\"error\":", head("200 OK", "application/json", 1000)).as_bytes()).await;
+            let _ =
+                socket.write_all(format!("{}{{\"error\":", head("200 OK", "application/json", 1000)).as_bytes()).await;
         }
         Behaviour::Huge => {
             let len = 10 * 1024 * 1024;
@@ -70,11 +72,15 @@ async fn answer(mut socket: tokio::net::TcpStream, behaviour: Behaviour) {
         }
         Behaviour::Html500 => {
             let body = "<html><body><h1>500 Internal Server Error</h1></body></html>";
-            let _ = socket.write_all(format!("{}{body}", head("500 Internal Server Error", "text/html", body.len())).as_bytes()).await;
+            let _ = socket
+                .write_all(format!("{}{body}", head("500 Internal Server Error", "text/html", body.len())).as_bytes())
+                .await;
         }
         Behaviour::RedirectLoop => {
             let _ = socket
-                .write_all(b"HTTP/1.1 302 Found\r\nLocation: /citsmart/loop\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                .write_all(
+                    b"HTTP/1.1 302 Found\r\nLocation: /citsmart/loop\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                )
                 .await;
         }
         Behaviour::InvalidUtf8 => {
@@ -84,7 +90,8 @@ async fn answer(mut socket: tokio::net::TcpStream, behaviour: Behaviour) {
             let _ = socket.write_all(&out).await;
         }
         Behaviour::WrongContentType => {
-            let body = "{\"error\": null, \"sessionID\": \"x\", \"dateTime\": 1, \"operationID\": 1, \"contracts\": []}";
+            let body =
+                "{\"error\": null, \"sessionID\": \"x\", \"dateTime\": 1, \"operationID\": 1, \"contracts\": []}";
             let _ = socket.write_all(format!("{}{body}", head("200 OK", "text/plain", body.len())).as_bytes()).await;
         }
     }
@@ -148,9 +155,10 @@ async fn hostile_targets_give_failing_or_error_verdicts_with_reasons() {
                 case.outcome
             );
             let first = &case.steps[0];
-            let reason = first.error.clone().or_else(|| {
-                first.checks.iter().find(|c| c.outcome != Outcome::Pass).and_then(|c| c.actual.clone())
-            });
+            let reason = first
+                .error
+                .clone()
+                .or_else(|| first.checks.iter().find(|c| c.outcome != Outcome::Pass).and_then(|c| c.actual.clone()));
             assert!(reason.is_some_and(|r| !r.is_empty()), "{behaviour:?}: case {} has no reason", case.id);
         }
         let dir = tempfile::tempdir().unwrap();

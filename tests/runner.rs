@@ -13,7 +13,8 @@ use itsm_conform::server::{self, DataSet, Fault, FaultSet, ServerConfig, CATALOG
 use itsm_conform::suite;
 
 fn suites(registry: &SchemaRegistry) -> Vec<suite::LoadedSuite> {
-    suite::load_dir(&common::project_root().join("suites"), registry.spec()).unwrap_or_else(|d| panic!("suites load:\n{d}"))
+    suite::load_dir(&common::project_root().join("suites"), registry.spec())
+        .unwrap_or_else(|d| panic!("suites load:\n{d}"))
 }
 
 fn credentials_of(server: &server::RunningServer) -> Credentials {
@@ -178,16 +179,22 @@ async fn an_interrupted_run_still_writes_partial_reports() {
         insecure: false,
         ca_cert: None,
     };
+    // Interrupt as soon as the third case has finished, as Ctrl-C would.
+    struct CancelAfter(RunHandle, std::sync::atomic::AtomicUsize);
+    impl run::engine::Progress for CancelAfter {
+        fn finished(&self, _case: &run::CaseResult) {
+            if self.1.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1 == 3 {
+                self.0.cancel();
+            }
+        }
+    }
     let handle = RunHandle::default();
-    let canceller = handle.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(30)).await;
-        canceller.cancel();
-    });
-    let report = run::run_suites(&config, registry.clone(), &handle, &run::engine::NoProgress).await.unwrap();
+    let progress = CancelAfter(handle.clone(), std::sync::atomic::AtomicUsize::new(0));
+    let report = run::run_suites(&config, registry.clone(), &handle, &progress).await.unwrap();
     server.shutdown().await;
     assert!(report.interrupted);
-    assert!(!report.cases.is_empty(), "the cases finished before the interrupt are kept");
+    assert!(report.cases.len() >= 3, "the cases finished before the interrupt are kept");
+    assert!(report.cases.len() < 50, "cases not started are not run: {}", report.cases.len());
     let dir = tempfile::tempdir().unwrap();
     let formats = [
         itsm_conform::report::ReportFormat::Junit,

@@ -3,8 +3,8 @@
 mod args;
 mod run_cmd;
 mod serve_cmd;
-mod suites_cmd;
 mod spec_cmd;
+mod suites_cmd;
 
 use std::io::Write;
 

@@ -324,6 +324,15 @@ fn error_checks(input: &CheckInput<'_>, body: &Value, out: &mut Vec<CheckResult>
     }
 }
 
+/// The value at a pointer; `a|b` tries each alternative in turn (a response the spec accepts in two
+/// forms, D-REQUEST-RESPONSE: `/request/number|/number`).
+pub fn lookup<'v>(body: &'v Value, pointer: &str) -> Option<&'v Value> {
+    pointer
+        .split('|')
+        .find_map(|p| body.pointer(p.trim()).filter(|v| !v.is_null()))
+        .or_else(|| pointer.split('|').find_map(|p| body.pointer(p.trim())))
+}
+
 /// Numbers and numeric strings compare by value (`"123"` = `123`); everything else exactly.
 pub fn same(a: &Value, b: &Value) -> bool {
     if a == b {
@@ -357,7 +366,7 @@ fn render_map(
 }
 
 fn content_check(spec: &Spec, check: &CheckDef, body: &Value, vars: &Vars) -> CheckResult {
-    let at = body.pointer(&check.pointer);
+    let at = lookup(body, &check.pointer);
     let name = |op: &str| format!("{} {op}", if check.pointer.is_empty() { "/" } else { &check.pointer });
     let render = |v: &Value| template::render(v, vars);
     let outcome = (|| -> Result<CheckResult, String> {
@@ -392,7 +401,12 @@ fn content_check(spec: &Spec, check: &CheckDef, body: &Value, vars: &Vars) -> Ch
             let ok = at.is_some_and(|v| !v.is_null());
             return Ok(with(result(spec, &check.requirement, ok, name("present")), "present", "missing or null"));
         }
-        let items = at.and_then(Value::as_array);
+        // A null list counts as empty (Jackson writes null lists as null; specs/DECISIONS.md).
+        let empty = Vec::new();
+        let items = match at {
+            Some(Value::Null) => Some(&empty),
+            other => other.and_then(Value::as_array),
+        };
         if let Some(fields) = &check.some {
             let fields = render_map(fields, vars)?;
             let ok = items.is_some_and(|list| list.iter().any(|i| matches_fields(i, &fields)));
@@ -446,7 +460,11 @@ fn content_check(spec: &Spec, check: &CheckDef, body: &Value, vars: &Vars) -> Ch
         let ok = len.is_some_and(|n| check.min_items.is_none_or(|m| n >= m) && check.max_items.is_none_or(|m| n <= m));
         Ok(with(
             result(spec, &check.requirement, ok, name("item count")),
-            format!("between {} and {} items", check.min_items.unwrap_or(0), check.max_items.map_or("any".into(), |m| m.to_string())),
+            format!(
+                "between {} and {} items",
+                check.min_items.unwrap_or(0),
+                check.max_items.map_or("any".into(), |m| m.to_string())
+            ),
             len.map_or("not an array".into(), |n| format!("{n} items")),
         ))
     })();

@@ -89,7 +89,12 @@ fn plan(config: &RunConfig, registry: &SchemaRegistry) -> Vec<Planned> {
     if config.generated {
         for suite in generate::generate(spec) {
             for case in suite.cases {
-                planned.push(Planned { suite: suite.name.clone(), source: "generated".into(), suite_tags: vec![], case });
+                planned.push(Planned {
+                    suite: suite.name.clone(),
+                    source: "generated".into(),
+                    suite_tags: vec![],
+                    case,
+                });
             }
         }
     }
@@ -197,7 +202,10 @@ fn base_vars(ctx: &Ctx<'_>, index: usize) -> Vars {
     let mut vars = Vars::new();
     let now = now_ms();
     vars.insert("unique".into(), Value::String(format!("{}-{index}", ctx.run_id)));
-    vars.insert("seq".into(), Value::from(ctx.seq.fetch_add(1, Ordering::Relaxed) + u64::try_from(now / 1000).unwrap_or(0)));
+    vars.insert(
+        "seq".into(),
+        Value::from(ctx.seq.fetch_add(1, Ordering::Relaxed) + u64::try_from(now / 1000).unwrap_or(0)),
+    );
     vars.insert("now_ms".into(), Value::from(now));
     vars.insert("now_iso".into(), Value::String(crate::server::world::iso(now)));
     for (role, (user, password)) in &ctx.config.credentials.roles {
@@ -318,8 +326,12 @@ async fn run_step(
     };
     let method = step.method.clone().unwrap_or_else(|| "POST".into());
     let url = format!("{}{}", ctx.config.target.trim_end_matches('/'), step.call);
-    result.request =
-        Some(RequestRecord { method: method.clone(), url: url.clone(), content_type: content_type.clone(), body: payload.clone() });
+    result.request = Some(RequestRecord {
+        method: method.clone(),
+        url: url.clone(),
+        content_type: content_type.clone(),
+        body: payload.clone(),
+    });
     result.curl = Some(format!(
         "curl -sS -X {method} {} -H {} -H 'Accept: application/json'{}",
         shell_quote(&url),
@@ -361,7 +373,7 @@ async fn run_step(
     if let Some(skip) = &step.skip_unless {
         let lacks = skip.status.is_some_and(|s| s != exchange.status)
             || skip.non_empty.as_ref().is_some_and(|p| {
-                body.as_ref().and_then(|b| b.pointer(p)).and_then(Value::as_array).is_none_or(Vec::is_empty)
+                body.as_ref().and_then(|b| checks::lookup(b, p)).and_then(Value::as_array).is_none_or(Vec::is_empty)
             });
         if lacks {
             result.outcome = Outcome::Skipped;
@@ -390,7 +402,7 @@ async fn run_step(
     }
     let mut stop = None;
     for (name, ptr) in &step.capture {
-        match body.as_ref().and_then(|b| b.pointer(ptr)).filter(|v| !v.is_null()) {
+        match body.as_ref().and_then(|b| checks::lookup(b, ptr)).filter(|v| !v.is_null()) {
             Some(v) => {
                 vars.insert(name.clone(), v.clone());
             }

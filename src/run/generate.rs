@@ -137,7 +137,12 @@ pub fn generate(spec: &Spec) -> Vec<GeneratedSuite> {
                 cases.push(CaseDef {
                     name: format!("{}: no session", slug(&endpoint.path)),
                     tags: vec!["generated".into(), "negative".into(), "session".into()],
-                    steps: vec![step(endpoint, "without sessionID".into(), Some(with_session(example, None)), no_session)],
+                    steps: vec![step(
+                        endpoint,
+                        "without sessionID".into(),
+                        Some(with_session(example, None)),
+                        no_session,
+                    )],
                 });
                 cases.push(CaseDef {
                     name: format!("{}: unknown session", slug(&endpoint.path)),
@@ -160,7 +165,12 @@ pub fn generate(spec: &Spec) -> Vec<GeneratedSuite> {
                 }
                 let prelude: Vec<StepDef> = if endpoint.session { vec![login_step()] } else { Vec::new() };
                 let mut steps = prelude.clone();
-                steps.push(step(endpoint, format!("without {pointer}"), Some(body), expect_error("INPUT", &requirement)));
+                steps.push(step(
+                    endpoint,
+                    format!("without {pointer}"),
+                    Some(body),
+                    expect_error("INPUT", &requirement),
+                ));
                 cases.push(CaseDef {
                     name: format!("{}: missing {pointer}", slug(&endpoint.path)),
                     tags: vec!["generated".into(), "negative".into(), "input".into()],

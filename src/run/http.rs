@@ -75,8 +75,8 @@ pub async fn send(
     timeout: Duration,
 ) -> Result<Exchange, SendError> {
     let start = Instant::now();
-    let method =
-        reqwest::Method::from_bytes(method.as_bytes()).map_err(|_| SendError::Transport(format!("bad method `{method}`")))?;
+    let method = reqwest::Method::from_bytes(method.as_bytes())
+        .map_err(|_| SendError::Transport(format!("bad method `{method}`")))?;
     let work = async {
         let mut response = client
             .request(method, url)
@@ -112,6 +112,8 @@ pub async fn send(
             Ok(Exchange { status, content_type, body, truncated, duration: start.elapsed() })
         }
         Ok(Err(e)) => Err(e),
-        Err(_) => Err(SendError::Timeout(format!("no complete answer within the timeout ({} ms)", timeout.as_millis()))),
+        Err(_) => {
+            Err(SendError::Timeout(format!("no complete answer within the timeout ({} ms)", timeout.as_millis())))
+        }
     }
 }

@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use super::model::{CaseResult, CheckResult, EndpointCoverage, Outcome, RequirementVerdict, RunStats, RunVerdict, StepResult};
+use super::model::{
+    CaseResult, CheckResult, EndpointCoverage, Outcome, RequirementVerdict, RunStats, RunVerdict, StepResult,
+};
 use crate::exit;
 use crate::spec::{Level, Spec};
 
@@ -104,7 +106,8 @@ pub fn requirement_verdicts(spec: &Spec, cases: &[CaseResult]) -> Vec<Requiremen
         .map(|entry| {
             let r = &entry.requirement;
             let checks = by_id.get(r.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
-            let failures = checks.iter().filter(|c| matches!(c.outcome, Outcome::Fail | Outcome::Warn | Outcome::Error)).count();
+            let failures =
+                checks.iter().filter(|c| matches!(c.outcome, Outcome::Fail | Outcome::Warn | Outcome::Error)).count();
             RequirementVerdict {
                 id: r.id.clone(),
                 level: r.level,

@@ -43,8 +43,11 @@ pub fn load_file(path: &Path, spec: &Spec) -> Result<LoadedSuite, Diagnostics> {
 pub fn load_dir(dir: &Path, spec: &Spec) -> Result<Vec<LoadedSuite>, Diagnostics> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
         Diagnostics::single(
-            Diagnostic::new(Location::file(dir.display().to_string()), format!("cannot read the suites directory: {e}"))
-                .with_hint("run from the project directory, or pass --suite FILE"),
+            Diagnostic::new(
+                Location::file(dir.display().to_string()),
+                format!("cannot read the suites directory: {e}"),
+            )
+            .with_hint("run from the project directory, or pass --suite FILE"),
         )
     })?;
     let mut paths: Vec<_> = entries
@@ -143,7 +146,10 @@ fn cross_check(label: &str, text: &str, suite: &SuiteFile, spec: &Spec) -> Vec<D
         let (case_loc, case_pos) = locate(label, text, &case.name, cursor);
         cursor = case_pos;
         if !case_names.insert(case.name.as_str()) {
-            problems.push(Diagnostic::new(case_loc.clone(), format!("case name `{}` is used twice in the suite", case.name)));
+            problems.push(Diagnostic::new(
+                case_loc.clone(),
+                format!("case name `{}` is used twice in the suite", case.name),
+            ));
         }
         if case.steps.is_empty() {
             problems.push(Diagnostic::new(case_loc.clone(), format!("case `{}` has no steps", case.name)));
@@ -201,8 +207,11 @@ fn cross_check(label: &str, text: &str, suite: &SuiteFile, spec: &Spec) -> Vec<D
                 if operators(check) != 1 {
                     let (loc, _) = locate(label, text, &check.requirement, step_pos);
                     problems.push(
-                        Diagnostic::new(loc, format!("check of `{}` must have exactly one operator", check.requirement))
-                            .with_hint("one of equals, not_equals, one_of, present, some, none, each, min_items/max_items"),
+                        Diagnostic::new(
+                            loc,
+                            format!("check of `{}` must have exactly one operator", check.requirement),
+                        )
+                        .with_hint("one of equals, not_equals, one_of, present, some, none, each, min_items/max_items"),
                     );
                 }
             }
@@ -231,9 +240,12 @@ fn cross_check(label: &str, text: &str, suite: &SuiteFile, spec: &Spec) -> Vec<D
                 }
             }
             for (name, ptr) in &step.capture {
-                if !(ptr.is_empty() || ptr.starts_with('/')) {
+                if !ptr.split('|').all(|p| p.is_empty() || p.trim().starts_with('/')) {
                     let (loc, _) = locate(label, text, ptr, step_pos);
-                    problems.push(Diagnostic::new(loc, format!("capture `{name}`: `{ptr}` is not a JSON pointer")).with_hint("pointers start with `/`, e.g. /notifications/0/taskId"));
+                    problems.push(
+                        Diagnostic::new(loc, format!("capture `{name}`: `{ptr}` is not a JSON pointer"))
+                            .with_hint("pointers start with `/`, e.g. /notifications/0/taskId"),
+                    );
                 }
                 known.push(name.clone());
             }

@@ -75,7 +75,7 @@ pub struct StepDef {
     pub skip_unless: Option<SkipUnless>,
     #[serde(default)]
     pub expect: Expect,
-    /// Variables from the response: name → JSON pointer.
+    /// Variables from the response: name → JSON pointer (`a|b` tries each alternative).
     #[serde(default)]
     pub capture: BTreeMap<String, String>,
 }
@@ -149,7 +149,8 @@ pub struct Expect {
 #[serde(deny_unknown_fields)]
 pub struct CheckDef {
     pub requirement: String,
-    /// JSON pointer into the response (the array for `some`/`none`/`each`/`min_items`).
+    /// JSON pointer into the response (the array for `some`/`none`/`each`/`min_items`); `a|b` tries
+    /// each alternative (a response the spec accepts in two forms).
     pub pointer: String,
     /// The value equals this (templated; numbers and numeric strings compare by value).
     #[serde(default)]

@@ -86,7 +86,10 @@ mod tests {
     #[test]
     fn whole_variables_keep_their_type_and_text_is_substituted() {
         let vars: Vars = [("n".to_string(), json!(42)), ("u".to_string(), json!("ana"))].into_iter().collect();
-        assert_eq!(render(&json!({"a": "{{n}}", "b": "x-{{n}}-{{u}}", "c": [" {{ u }} "]}), &vars).unwrap(), json!({"a": 42, "b": "x-42-ana", "c": ["ana"]}));
+        assert_eq!(
+            render(&json!({"a": "{{n}}", "b": "x-{{n}}-{{u}}", "c": [" {{ u }} "]}), &vars).unwrap(),
+            json!({"a": 42, "b": "x-42-ana", "c": ["ana"]})
+        );
         assert!(render(&json!("{{missing}}"), &vars).unwrap_err().contains("missing"));
         assert_eq!(variables_in("{{a}} and {{ b.c }}"), ["a", "b.c"]);
     }

@@ -1,0 +1,523 @@
+//! Load scenarios are suite files (the step format of `src/suite/model.rs`) under `suites/load/`:
+//! the first case runs once per simulated user (login), the second is the loop. This module loads
+//! them (with the suites' own cross-check against the spec) and turns them into Goose scenarios
+//! whose transactions render each step with the suites' templates and check every response.
+//!
+//! Checks per response, cheapest first so a broken envelope costs no schema walk:
+//! status (GEN-HTTP-002 or the step's requirement) → JSON body (GEN-HTTP-003) → envelope `error`
+//! null (GEN-ENV-006) and `operationID` present (GEN-ENV-001) → on a sampled fraction, the
+//! endpoint's response JSON Schema (the violation's own requirement). A failed check is a Goose
+//! request failure whose message starts with the requirement id.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use goose::goose::{GooseMethod, GooseRequest, GooseRequestMetric, GooseUser, Scenario, Transaction, TransactionError};
+use goose::metrics::GooseRequestMetricTimingData;
+use parking_lot::Mutex;
+use serde_json::Value;
+
+use super::summary::Counters;
+use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::run::Credentials;
+use crate::schema::{SchemaRegistry, Side};
+use crate::spec::Spec;
+use crate::suite::template::{self, Vars};
+use crate::suite::{StepDef, SuiteFile};
+
+/// The scenarios shipped in suites/load/, embedded so `load` runs from any directory.
+pub const BUILTIN: [(&str, &str); 4] = [
+    ("technician", include_str!("../../suites/load/technician.yaml")),
+    ("approver", include_str!("../../suites/load/approver.yaml")),
+    ("requester", include_str!("../../suites/load/requester.yaml")),
+    ("coordinator", include_str!("../../suites/load/coordinator.yaml")),
+];
+
+/// One step ready to run: its request name and whether its endpoint answers with the envelope.
+#[derive(Debug, Clone)]
+pub struct LoadStep {
+    pub name: String,
+    pub def: StepDef,
+    envelope: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct LoadScenario {
+    pub name: String,
+    pub source: String,
+    pub setup: Vec<LoadStep>,
+    pub steps: Vec<LoadStep>,
+}
+
+impl LoadScenario {
+    /// Every request name the scenario sends (for `name:` thresholds).
+    pub fn request_names(&self) -> impl Iterator<Item = &str> {
+        self.setup.iter().chain(&self.steps).map(|s| s.name.as_str())
+    }
+}
+
+/// The request name of a step: its `name`, else the last segment of its endpoint.
+fn request_name(step: &StepDef) -> String {
+    step.name.clone().unwrap_or_else(|| step.call.rsplit('/').next().unwrap_or(&step.call).to_string())
+}
+
+/// A built-in scenario name, or a path to a scenario file.
+pub fn load(name_or_path: &str, spec: &Spec) -> Result<LoadScenario, Diagnostics> {
+    let (label, text) = match BUILTIN.iter().find(|(n, _)| *n == name_or_path) {
+        Some((name, text)) => (format!("suites/load/{name}.yaml"), (*text).to_string()),
+        None if name_or_path.ends_with(".yaml") || name_or_path.ends_with(".yml") => {
+            let text = std::fs::read_to_string(name_or_path).map_err(|e| {
+                Diagnostics::single(Diagnostic::new(Location::file(name_or_path), format!("cannot read: {e}")))
+            })?;
+            (name_or_path.to_string(), text)
+        }
+        None => {
+            let names: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
+            return Err(Diagnostics::single(
+                Diagnostic::new(Location::file("--scenario"), format!("no load scenario named `{name_or_path}`"))
+                    .with_hint(format!("scenarios: {}, or a path to a .yaml file", names.join(", "))),
+            ));
+        }
+    };
+    parse(&label, &text, spec)
+}
+
+pub fn parse(label: &str, text: &str, spec: &Spec) -> Result<LoadScenario, Diagnostics> {
+    let suite: SuiteFile = match crate::suite::load_text(label, text, spec) {
+        Ok(loaded) => loaded.suite,
+        Err(diagnostics) => {
+            // The suite loader checks each case on its own; the loop case uses the variables
+            // its setup case captured, so those "unknown variable" findings are not problems.
+            let parsed: SuiteFile = serde_norway::from_str(text).map_err(|_| diagnostics.clone())?;
+            let captured: Vec<String> = parsed
+                .cases
+                .first()
+                .map(|c| c.steps.iter().flat_map(|s| s.capture.keys().cloned()).collect())
+                .unwrap_or_default();
+            let rest: Vec<Diagnostic> = diagnostics
+                .0
+                .into_iter()
+                .filter(|d| !captured.iter().any(|v| d.message == format!("unknown variable `{v}`")))
+                .collect();
+            if !rest.is_empty() {
+                return Err(Diagnostics(rest));
+            }
+            parsed
+        }
+    };
+    if suite.cases.len() != 2 {
+        return Err(Diagnostics::single(
+            Diagnostic::new(Location::file(label), "a load scenario has two cases: the setup, then the loop")
+                .with_hint("the first case runs once per user (login), the second repeats"),
+        ));
+    }
+    let mut problems = Vec::new();
+    let mut convert = |steps: &[StepDef]| -> Vec<LoadStep> {
+        steps
+            .iter()
+            .filter_map(|s| {
+                let endpoint = spec.endpoint(&s.call)?;
+                if endpoint.is_xml() || s.raw_body.is_some() || s.method.is_some() {
+                    problems.push(Diagnostic::new(
+                        Location::file(label),
+                        format!("step `{}`: load scenarios send JSON bodies by POST only", request_name(s)),
+                    ));
+                }
+                let envelope = endpoint.examples.response.get("operationID").is_some();
+                Some(LoadStep { name: request_name(s), def: s.clone(), envelope })
+            })
+            .collect()
+    };
+    let setup = convert(&suite.cases[0].steps);
+    let steps = convert(&suite.cases[1].steps);
+    if !problems.is_empty() {
+        return Err(Diagnostics(problems));
+    }
+    Ok(LoadScenario { name: suite.name, source: label.to_string(), setup, steps })
+}
+
+/// Live per-request tallies, kept only with `--abort-on-fail` (the gate needs figures during the
+/// run; Goose's own aggregates are only handed out at the end).
+#[derive(Default)]
+pub struct Live {
+    pub requests: Mutex<std::collections::BTreeMap<String, (GooseRequestMetricTimingData, u64)>>,
+}
+
+impl Live {
+    fn record(&self, name: &str, micros: u64, failed: bool) {
+        let mut map = self.requests.lock();
+        let entry = map.entry(name.to_string()).or_default();
+        let data = &mut entry.0;
+        // Goose's bucketing is crate-private: whole milliseconds are precise enough for a gate.
+        let bucket = micros / 1000 * 1000;
+        let now = data.times_us.get(&bucket).copied().unwrap_or(0);
+        data.times_us.insert(bucket, now + 1);
+        data.minimum_time_us = if data.counter == 0 { micros } else { data.minimum_time_us.min(micros) };
+        data.maximum_time_us = data.maximum_time_us.max(micros);
+        data.total_time_us += micros;
+        data.counter += 1;
+        if failed {
+            entry.1 += 1;
+        }
+    }
+}
+
+/// Everything the transactions share.
+pub struct Runtime {
+    pub registry: Arc<SchemaRegistry>,
+    /// Base URL without a trailing slash.
+    pub target: String,
+    pub credentials: Credentials,
+    pub think: Duration,
+    pub validate_sample: f64,
+    pub counters: Mutex<Counters>,
+    pub live: Option<Live>,
+    seq: AtomicU64,
+    run_id: String,
+}
+
+impl Runtime {
+    pub fn new(
+        registry: Arc<SchemaRegistry>,
+        target: &str,
+        credentials: Credentials,
+        think: Duration,
+        validate_sample: f64,
+        live: bool,
+    ) -> Self {
+        let now = now_ms();
+        Self {
+            registry,
+            target: target.trim_end_matches('/').to_string(),
+            credentials,
+            think,
+            validate_sample,
+            counters: Mutex::new(Counters::default()),
+            live: live.then(Live::default),
+            seq: AtomicU64::new(u64::try_from(now / 1000).unwrap_or(0)),
+            run_id: format!("{:x}", now % 0xFFFF_FFFF),
+        }
+    }
+
+    fn base_vars(&self) -> Vars {
+        let mut vars = Vars::new();
+        for (role, (user, password)) in &self.credentials.roles {
+            vars.insert(format!("{role}.user"), Value::String(user.clone()));
+            vars.insert(format!("{role}.password"), Value::String(password.clone()));
+        }
+        vars
+    }
+
+    /// Fresh built-ins for each request, as the conformance runner gives each case.
+    fn refresh(&self, vars: &mut Vars, user: usize) {
+        let seq = self.seq.fetch_add(1, Ordering::Relaxed);
+        let now = now_ms();
+        vars.insert("unique".into(), Value::String(format!("{}-{user}-{seq}", self.run_id)));
+        vars.insert("seq".into(), Value::from(seq));
+        vars.insert("now_ms".into(), Value::from(now));
+        vars.insert("now_iso".into(), Value::String(crate::server::world::iso(now)));
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// How a step ended when it did not fail.
+enum Flow {
+    Next,
+    /// The target lacks data for the rest of the iteration, or allowed a business rejection.
+    EndIteration,
+}
+
+type StepResult = Result<Flow, Box<TransactionError>>;
+
+/// Per-user state: the variables (session ids, captures) and whether the setup succeeded.
+#[derive(Clone, Default)]
+struct UserState {
+    vars: Vars,
+    ready: bool,
+}
+
+fn short(text: &str) -> String {
+    if text.chars().count() > 120 {
+        format!("{}…", text.chars().take(120).collect::<String>())
+    } else {
+        text.to_string()
+    }
+}
+
+/// Marks the request failed in Goose with `REQUIREMENT: message`, and counts it.
+fn fail(
+    user: &mut GooseUser,
+    rt: &Runtime,
+    request: &mut GooseRequestMetric,
+    step: &LoadStep,
+    requirement: &str,
+    status: Option<u16>,
+    message: &str,
+) -> StepResult {
+    {
+        let mut c = rt.counters.lock();
+        *c.by_requirement.entry(requirement.to_string()).or_default() += 1;
+        let status = status.map_or_else(|| "transport".to_string(), |s| s.to_string());
+        *c.by_status.entry(status).or_default() += 1;
+    }
+    if let Some(live) = &rt.live {
+        if let Some(entry) = live.requests.lock().get_mut(&step.name) {
+            entry.1 += 1;
+        }
+    }
+    let tag = format!("{requirement}: {} ({})", short(message), step.name);
+    user.set_failure(&tag, request, None, None)?;
+    // set_failure always returns Err; this keeps the type honest if that ever changes.
+    Err(Box::new(TransactionError::Custom(tag)))
+}
+
+fn run_setup<'a>(
+    user: &'a mut GooseUser,
+    rt: &'a Runtime,
+    scenario: &'a LoadScenario,
+    vars: &'a mut Vars,
+) -> Pin<Box<dyn Future<Output = StepResult> + Send + 'a>> {
+    // Boxed: a step that meets a session error runs the setup again, which runs steps.
+    Box::pin(run_steps(user, rt, scenario, &scenario.setup, vars, false, false))
+}
+
+async fn run_steps(
+    user: &mut GooseUser,
+    rt: &Runtime,
+    scenario: &LoadScenario,
+    steps: &[LoadStep],
+    vars: &mut Vars,
+    relogin: bool,
+    think: bool,
+) -> StepResult {
+    for (i, step) in steps.iter().enumerate() {
+        if think && i > 0 && !rt.think.is_zero() {
+            tokio::time::sleep(rt.think).await;
+        }
+        if let Flow::EndIteration = run_step(user, rt, scenario, step, vars, relogin).await? {
+            return Ok(Flow::EndIteration);
+        }
+    }
+    Ok(Flow::Next)
+}
+
+async fn run_step(
+    user: &mut GooseUser,
+    rt: &Runtime,
+    scenario: &LoadScenario,
+    step: &LoadStep,
+    vars: &mut Vars,
+    relogin: bool,
+) -> StepResult {
+    let def = &step.def;
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        rt.refresh(vars, user.weighted_users_index);
+        let body = match &def.body {
+            Some(b) => template::render(b, vars)
+                .map_err(|e| Box::new(TransactionError::Custom(format!("{}: cannot render the body: {e}", step.name))))?,
+            None => Value::Object(serde_json::Map::new()),
+        };
+        let url = format!("{}{}", rt.target, def.call);
+        let builder = user
+            .get_request_builder(&GooseMethod::Post, &url)?
+            .header("Content-Type", "application/json")
+            .header("Accept", "application/json")
+            .body(body.to_string());
+        let request = GooseRequest::builder().name(step.name.as_str()).set_request_builder(builder).build();
+        let mut goose = user.request(request).await?;
+        let response = match goose.response {
+            Ok(r) => r,
+            Err(e) => {
+                if let Some(live) = &rt.live {
+                    live.record(&step.name, goose.request.response_time_micros(), false);
+                }
+                let message = format!("no answer: {e}");
+                return fail(user, rt, &mut goose.request, step, "transport", None, &message);
+            }
+        };
+        let status = response.status().as_u16();
+        let bytes = response.bytes().await;
+        if let Some(live) = &rt.live {
+            live.record(&step.name, goose.request.response_time_micros(), false);
+        }
+        let bytes = match bytes {
+            Ok(b) => b,
+            Err(e) => {
+                let message = format!("the body could not be read: {e}");
+                return fail(user, rt, &mut goose.request, step, "GEN-HTTP-003", Some(status), &message);
+            }
+        };
+        let parsed: Option<Value> = serde_json::from_slice(&bytes).ok();
+        let code = parsed.as_ref().and_then(|b| b.pointer("/error/code")).and_then(Value::as_str).map(String::from);
+        if status == 412 && code.as_deref() == Some("SESSION") && relogin && attempt == 1 {
+            // A session that expired under load is the target's right; log in again once, count it,
+            // and retry the step with the new session.
+            user.set_success(&mut goose.request)?;
+            rt.counters.lock().relogins += 1;
+            if let Flow::EndIteration = run_setup(user, rt, scenario, vars).await? {
+                return Ok(Flow::EndIteration);
+            }
+            continue;
+        }
+        let expect = &def.expect;
+        let allowed = match (&expect.status, &expect.error) {
+            (Some(s), _) => s.allows(status),
+            (None, Some(_)) => status == 412,
+            (None, None) => status == 200,
+        };
+        if !allowed {
+            let requirement = expect.requirement.as_deref().unwrap_or("GEN-HTTP-002");
+            let message = match &code {
+                Some(c) => format!("HTTP {status} with error.code {c}"),
+                None => format!("HTTP {status}"),
+            };
+            return fail(user, rt, &mut goose.request, step, requirement, Some(status), &message);
+        }
+        if status != 200 {
+            return match (&expect.error, &code) {
+                (Some(spec), Some(c)) if spec.allows(c) => {
+                    // A business rejection the scenario allows (users sharing an account race).
+                    user.set_success(&mut goose.request)?;
+                    rt.counters.lock().tolerated += 1;
+                    Ok(Flow::EndIteration)
+                }
+                _ => {
+                    let requirement = expect.requirement.as_deref().unwrap_or("GEN-ERR-006");
+                    let message = format!("HTTP {status} with error.code {}", code.as_deref().unwrap_or("(none)"));
+                    fail(user, rt, &mut goose.request, step, requirement, Some(status), &message)
+                }
+            };
+        }
+        let Some(body) = parsed else {
+            return fail(user, rt, &mut goose.request, step, "GEN-HTTP-003", Some(status), "the body is not JSON");
+        };
+        if step.envelope {
+            match body.get("error") {
+                Some(Value::Null) => {}
+                None => {
+                    let message = "no `error` field in the envelope";
+                    return fail(user, rt, &mut goose.request, step, "GEN-ENV-001", Some(status), message);
+                }
+                Some(_) => {
+                    let message = "`error` is not null on HTTP 200";
+                    return fail(user, rt, &mut goose.request, step, "GEN-ENV-006", Some(status), message);
+                }
+            }
+            if body.get("operationID").is_none_or(Value::is_null) {
+                let message = "no `operationID` in the envelope";
+                return fail(user, rt, &mut goose.request, step, "GEN-ENV-001", Some(status), message);
+            }
+        }
+        let sampled = rt.validate_sample >= 1.0 || (rt.validate_sample > 0.0 && rand::random::<f64>() < rt.validate_sample);
+        if sampled {
+            if let Some(v) = rt.registry.check(&def.call, Side::Response, &body).first() {
+                let message = format!("{} {}", if v.instance_path.is_empty() { "/" } else { &v.instance_path }, v.message);
+                return fail(user, rt, &mut goose.request, step, &v.requirement, Some(status), &message);
+            }
+        }
+        if let Some(skip) = &def.skip_unless {
+            let lacks = skip.status.is_some_and(|s| s != status)
+                || skip.non_empty.as_ref().is_some_and(|p| body.pointer(p).and_then(Value::as_array).is_none_or(Vec::is_empty));
+            if lacks {
+                rt.counters.lock().ended_early += 1;
+                return Ok(Flow::EndIteration);
+            }
+        }
+        for (name, ptr) in &def.capture {
+            match body.pointer(ptr).filter(|v| !v.is_null()) {
+                Some(v) => {
+                    vars.insert(name.clone(), v.clone());
+                }
+                None => {
+                    rt.counters.lock().ended_early += 1;
+                    return Ok(Flow::EndIteration);
+                }
+            }
+        }
+        return Ok(Flow::Next);
+    }
+}
+
+/// One Goose transaction: the setup (on start) or one loop iteration.
+fn transaction(rt: Arc<Runtime>, scenario: Arc<LoadScenario>, setup: bool) -> Transaction {
+    let function: goose::goose::TransactionFunction = Arc::new(move |user: &mut GooseUser| {
+        let rt = rt.clone();
+        let scenario = scenario.clone();
+        Box::pin(async move {
+            let mut state = user.get_session_data::<UserState>().cloned().unwrap_or_default();
+            if state.vars.is_empty() {
+                state.vars = rt.base_vars();
+            }
+            let result = if setup || !state.ready {
+                // The loop of a user whose setup failed tries the setup again first.
+                let r = run_setup(user, &rt, &scenario, &mut state.vars).await;
+                state.ready = matches!(r, Ok(Flow::Next));
+                r
+            } else {
+                Ok(Flow::Next)
+            };
+            let result = match result {
+                Ok(Flow::Next) if !setup => {
+                    run_steps(user, &rt, &scenario, &scenario.steps, &mut state.vars, true, true).await
+                }
+                other => other,
+            };
+            user.set_session_data(state);
+            result.map(|_| ())
+        })
+    });
+    let t = Transaction::new(function);
+    if setup {
+        t.set_name("setup").set_on_start()
+    } else {
+        t.set_name("loop")
+    }
+}
+
+pub fn goose_scenario(
+    rt: &Arc<Runtime>,
+    scenario: &LoadScenario,
+    weight: usize,
+) -> Result<Scenario, goose::GooseError> {
+    let shared = Arc::new(scenario.clone());
+    Ok(Scenario::new(&scenario.name)
+        .set_weight(weight)?
+        .register_transaction(transaction(rt.clone(), shared.clone(), true))
+        .register_transaction(transaction(rt.clone(), shared, false)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_scenarios_load_against_the_spec() {
+        let (registry, _) = crate::spec::load_checked(&crate::spec::SpecFiles::embedded()).unwrap();
+        for (name, _) in BUILTIN {
+            let s = load(name, registry.spec()).unwrap_or_else(|d| panic!("{name}: {d}"));
+            assert!(!s.setup.is_empty() && !s.steps.is_empty(), "{name}");
+        }
+        let t = load("technician", registry.spec()).unwrap();
+        let names: Vec<&str> = t.steps.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["getNewest", "getById", "attendRequest", "checkin", "location", "location", "checkout"]);
+        assert!(load("nobody", registry.spec()).is_err());
+    }
+
+    #[test]
+    fn a_scenario_with_one_case_is_rejected() {
+        let (registry, _) = crate::spec::load_checked(&crate::spec::SpecFiles::embedded()).unwrap();
+        let text = "name: x\ncases:\n  - name: only\n    steps:\n      - call: /services/login\n        body: {userName: a, password: b}\n";
+        let e = parse("x.yaml", text, registry.spec()).unwrap_err();
+        assert!(e.to_string().contains("two cases"), "{e}");
+    }
+}

@@ -1,0 +1,344 @@
+//! Goose's metrics → our load summary: per request name the count, rate and percentiles; errors by
+//! requirement id and by status (from our own counters, since Goose keeps error *messages*); every
+//! threshold with its measured value and verdict. Rendered as a terminal table and as
+//! `load-summary.json` (versioned), and compared with a previous summary (`--baseline`).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use goose::metrics::{GooseMetrics, GooseRequestMetricTimingData};
+use serde::{Deserialize, Serialize};
+
+use super::threshold::{Metric, Threshold, ThresholdVerdict};
+
+/// Bumped when a field changes meaning or goes away (adding fields keeps it).
+pub const FORMAT_VERSION: u32 = 1;
+pub const FILE_NAME: &str = "load-summary.json";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RequestStats {
+    /// The request name (a step name of the scenarios), or `all`.
+    pub name: String,
+    pub count: u64,
+    pub failures: u64,
+    pub error_rate_pct: f64,
+    pub rps: f64,
+    pub avg_ms: f64,
+    pub p50_ms: f64,
+    pub p90_ms: f64,
+    pub p95_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScenarioMix {
+    pub name: String,
+    pub weight: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoadSummary {
+    pub format_version: u32,
+    pub tool_version: String,
+    pub target: String,
+    pub embedded_target: bool,
+    pub started_at: String,
+    pub duration_s: f64,
+    /// Stopped by Ctrl-C or by `--abort-on-fail` before its planned end.
+    pub interrupted: bool,
+    pub stop_reason: Option<String>,
+    pub users: usize,
+    pub scenarios: Vec<ScenarioMix>,
+    pub validate_sample: f64,
+    pub total: RequestStats,
+    pub requests: Vec<RequestStats>,
+    /// Failed checks by the requirement they cite (`transport` when no answer came).
+    pub errors_by_requirement: BTreeMap<String, u64>,
+    /// Failed requests by HTTP status (`transport` when no answer came).
+    pub errors_by_status: BTreeMap<String, u64>,
+    /// Session errors (412 SESSION) answered by logging in again.
+    pub relogins: u64,
+    /// Business rejections the scenario allows (`expect: {status: [200, 412], error: INPUT}`).
+    pub tolerated_rejections: u64,
+    /// Loop iterations that ended early because the target lacked data (`skip_unless`, captures).
+    pub iterations_ended_early: u64,
+    pub thresholds: Vec<ThresholdVerdict>,
+    pub passed: bool,
+}
+
+/// Our counters of the run, kept beside Goose's.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Counters {
+    pub by_requirement: BTreeMap<String, u64>,
+    pub by_status: BTreeMap<String, u64>,
+    pub relogins: u64,
+    pub tolerated: u64,
+    pub ended_early: u64,
+}
+
+/// A histogram-backed view used for live `--abort-on-fail` checks and tests.
+pub fn stats_from_timing(name: &str, data: &GooseRequestMetricTimingData, failures: u64, secs: f64) -> RequestStats {
+    let count = data.counter as u64;
+    let ms = |p: f32| if count == 0 { 0.0 } else { data.percentile_us(p) as f64 / 1000.0 };
+    RequestStats {
+        name: name.to_string(),
+        count,
+        failures,
+        error_rate_pct: if count == 0 { 0.0 } else { failures as f64 * 100.0 / count as f64 },
+        rps: if secs > 0.0 { count as f64 / secs } else { 0.0 },
+        avg_ms: if count == 0 { 0.0 } else { data.total_time_us as f64 / count as f64 / 1000.0 },
+        p50_ms: ms(0.50),
+        p90_ms: ms(0.90),
+        p95_ms: ms(0.95),
+        p99_ms: ms(0.99),
+        max_ms: data.maximum_time_us as f64 / 1000.0,
+    }
+}
+
+/// Adds `other`'s times to `into` (Goose's own merge is crate-private).
+fn merge_timing(into: &mut GooseRequestMetricTimingData, other: &GooseRequestMetricTimingData) {
+    for (bucket, count) in other.times_us.iter() {
+        let now = into.times_us.get(bucket).copied().unwrap_or(0);
+        into.times_us.insert(*bucket, now + count);
+    }
+    if other.counter > 0 {
+        into.minimum_time_us = if into.counter == 0 {
+            other.minimum_time_us
+        } else {
+            into.minimum_time_us.min(other.minimum_time_us)
+        };
+    }
+    into.maximum_time_us = into.maximum_time_us.max(other.maximum_time_us);
+    into.total_time_us += other.total_time_us;
+    into.counter += other.counter;
+}
+
+/// Per request name and overall stats from Goose's metrics (names sorted; `all` separate).
+pub fn request_stats(metrics: &GooseMetrics, secs: f64) -> (RequestStats, Vec<RequestStats>) {
+    let mut by_name: BTreeMap<String, (GooseRequestMetricTimingData, u64)> = BTreeMap::new();
+    let mut all = GooseRequestMetricTimingData::default();
+    let mut all_failures = 0;
+    for agg in metrics.requests.values() {
+        let entry = by_name.entry(agg.path.clone()).or_default();
+        merge_timing(&mut entry.0, &agg.raw_data);
+        entry.1 += agg.fail_count as u64;
+        merge_timing(&mut all, &agg.raw_data);
+        all_failures += agg.fail_count as u64;
+    }
+    let requests = by_name.iter().map(|(name, (data, fails))| stats_from_timing(name, data, *fails, secs)).collect();
+    (stats_from_timing("all", &all, all_failures, secs), requests)
+}
+
+/// The value a threshold measures, from the overall or one request's stats.
+pub fn measure(threshold: &Threshold, total: &RequestStats, requests: &[RequestStats]) -> Option<f64> {
+    let stats = match &threshold.request {
+        Some(name) => requests.iter().find(|r| &r.name == name)?,
+        None => total,
+    };
+    if stats.count == 0 {
+        return None;
+    }
+    Some(match threshold.metric {
+        Metric::Percentile(p) => percentile_of(stats, p),
+        Metric::Max => stats.max_ms,
+        Metric::Avg => stats.avg_ms,
+        Metric::ErrorRate => stats.error_rate_pct,
+        Metric::Rps => stats.rps,
+    })
+}
+
+/// The summary keeps p50/p90/p95/p99; other percentiles take the nearest kept one at or above
+/// (conservative for `<` gates).
+fn percentile_of(stats: &RequestStats, p: f64) -> f64 {
+    match p {
+        p if p <= 50.0 => stats.p50_ms,
+        p if p <= 90.0 => stats.p90_ms,
+        p if p <= 95.0 => stats.p95_ms,
+        p if p <= 99.0 => stats.p99_ms,
+        _ => stats.max_ms,
+    }
+}
+
+pub fn judge_all(thresholds: &[Threshold], total: &RequestStats, requests: &[RequestStats]) -> Vec<ThresholdVerdict> {
+    thresholds.iter().map(|t| t.judge(measure(t, total, requests))).collect()
+}
+
+fn pad(text: &str, width: usize) -> String {
+    format!("{text:<width$}")
+}
+
+/// The terminal summary: requests, errors, thresholds.
+pub fn render_terminal(s: &LoadSummary) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\nitsm-conform load — {}{}\n  {} users, {:.1} s, scenarios {}, schema validation on {:.0}% of responses{}",
+        s.target,
+        if s.embedded_target { " (embedded reference server)" } else { "" },
+        s.users,
+        s.duration_s,
+        s.scenarios.iter().map(|m| format!("{}:{}", m.name, m.weight)).collect::<Vec<_>>().join(", "),
+        s.validate_sample * 100.0,
+        if s.interrupted {
+            format!("\n  PARTIAL: stopped early ({})", s.stop_reason.as_deref().unwrap_or("interrupted"))
+        } else {
+            String::new()
+        }
+    );
+    let width = s.requests.iter().map(|r| r.name.len()).max().unwrap_or(3).max(8);
+    let _ = writeln!(
+        out,
+        "\n  {}  {:>8} {:>7} {:>9} {:>8} {:>8} {:>8} {:>8} {:>8}",
+        pad("request", width),
+        "count",
+        "errors",
+        "req/s",
+        "p50 ms",
+        "p90 ms",
+        "p95 ms",
+        "p99 ms",
+        "max ms"
+    );
+    for r in s.requests.iter().chain(std::iter::once(&s.total)) {
+        let _ = writeln!(
+            out,
+            "  {}  {:>8} {:>7} {:>9.1} {:>8.1} {:>8.1} {:>8.1} {:>8.1} {:>8.1}",
+            pad(&r.name, width),
+            r.count,
+            r.failures,
+            r.rps,
+            r.p50_ms,
+            r.p90_ms,
+            r.p95_ms,
+            r.p99_ms,
+            r.max_ms
+        );
+    }
+    if s.errors_by_requirement.is_empty() {
+        let _ = writeln!(out, "\n  no failed check");
+    } else {
+        let _ = writeln!(out, "\n  failures by requirement");
+        for (id, n) in &s.errors_by_requirement {
+            let _ = writeln!(out, "    {id:<28} {n}");
+        }
+        let _ = writeln!(out, "  failures by status");
+        for (status, n) in &s.errors_by_status {
+            let _ = writeln!(out, "    {status:<28} {n}");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "  re-logins after a session error: {}; tolerated business rejections: {}; iterations ended for lack of data: {}",
+        s.relogins, s.tolerated_rejections, s.iterations_ended_early
+    );
+    out.push_str(&render_thresholds(&s.thresholds));
+    let _ = writeln!(out, "\n  verdict: {}", if s.passed { "PASS (every threshold held)" } else { "FAIL (threshold breached)" });
+    out
+}
+
+pub fn render_thresholds(verdicts: &[ThresholdVerdict]) -> String {
+    let mut out = String::new();
+    let width = verdicts.iter().map(|v| v.threshold.len()).max().unwrap_or(9).max(9);
+    let _ = writeln!(out, "\n  {}  {:>26}  verdict", pad("threshold", width), "measured");
+    for v in verdicts {
+        let _ = writeln!(
+            out,
+            "  {}  {:>26}  {}",
+            pad(&v.threshold, width),
+            v.measured_text,
+            if v.passed { "pass" } else { "FAIL" }
+        );
+    }
+    out
+}
+
+fn delta(now: f64, before: f64) -> String {
+    let diff = now - before;
+    if before.abs() < f64::EPSILON {
+        format!("{now:.1} ({diff:+.1})")
+    } else {
+        format!("{now:.1} ({diff:+.1}, {:+.1}%)", diff * 100.0 / before)
+    }
+}
+
+/// Deltas against a previous summary, per request name present in both, then overall.
+pub fn render_baseline(now: &LoadSummary, before: &LoadSummary) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "\n  against the baseline (started {}):", before.started_at);
+    let width = now.requests.iter().map(|r| r.name.len()).max().unwrap_or(3).max(8);
+    let _ = writeln!(
+        out,
+        "  {}  {:>26} {:>26} {:>26} {:>20}",
+        pad("request", width),
+        "req/s",
+        "p95 ms",
+        "p99 ms",
+        "error rate %"
+    );
+    let pairs = now
+        .requests
+        .iter()
+        .filter_map(|r| before.requests.iter().find(|b| b.name == r.name).map(|b| (r, b)))
+        .chain(std::iter::once((&now.total, &before.total)));
+    for (r, b) in pairs {
+        let _ = writeln!(
+            out,
+            "  {}  {:>26} {:>26} {:>26} {:>20}",
+            pad(&r.name, width),
+            delta(r.rps, b.rps),
+            delta(r.p95_ms, b.p95_ms),
+            delta(r.p99_ms, b.p99_ms),
+            format!("{:.2} ({:+.2})", r.error_rate_pct, r.error_rate_pct - b.error_rate_pct)
+        );
+    }
+    out
+}
+
+/// Reads a previous `load-summary.json`.
+pub fn read_baseline(path: &std::path::Path) -> Result<LoadSummary, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let summary: LoadSummary =
+        serde_json::from_str(&text).map_err(|e| format!("`{}` is not a load summary: {e}", path.display()))?;
+    if summary.format_version != FORMAT_VERSION {
+        return Err(format!(
+            "`{}` has load summary format {}, this tool reads {FORMAT_VERSION}",
+            path.display(),
+            summary.format_version
+        ));
+    }
+    Ok(summary)
+}
+
+/// A copy with run-dependent values (times, rates, counts, dates, address) replaced, for snapshots.
+pub fn deterministic(summary: &LoadSummary) -> LoadSummary {
+    let mut s = summary.clone();
+    let fix = |r: &mut RequestStats| {
+        r.count = 0;
+        r.failures = 0;
+        r.error_rate_pct = 0.0;
+        r.rps = 0.0;
+        r.avg_ms = 0.0;
+        r.p50_ms = 0.0;
+        r.p90_ms = 0.0;
+        r.p95_ms = 0.0;
+        r.p99_ms = 0.0;
+        r.max_ms = 0.0;
+    };
+    fix(&mut s.total);
+    s.requests.iter_mut().for_each(fix);
+    s.target = "[target]".into();
+    s.started_at = "[started_at]".into();
+    s.tool_version = "[version]".into();
+    s.duration_s = 0.0;
+    s.relogins = 0;
+    s.tolerated_rejections = 0;
+    s.iterations_ended_early = 0;
+    s.errors_by_requirement.values_mut().for_each(|v| *v = 0);
+    s.errors_by_status.values_mut().for_each(|v| *v = 0);
+    for t in &mut s.thresholds {
+        t.measured = None;
+        t.measured_text = "[measured]".into();
+    }
+    s
+}
