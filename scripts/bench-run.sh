@@ -11,7 +11,7 @@ bin=target/release/itsm-conform
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 
-ms() { date +%s%N | awk '{print int($1/1000000)}'; }
+ms() { echo $(( $(date +%s%N) / 1000000 )); }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2)}'; }
 
 runs=(); checks=()

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod diag;
 pub mod exit;
 pub mod fsx;
+pub mod load;
 pub mod redact;
 pub mod report;
 pub mod run;

@@ -148,3 +148,10 @@ fn a_separately_started_server_with_other_data_passes() {
     let json = std::fs::read_to_string(out.join("itsm-conform.json")).unwrap();
     assert!(!json.contains("Campo#2026"), "the password is redacted");
 }
+
+#[test]
+fn suites_list_output() {
+    let (code, out, err) = run_cli(&["suites", "list"]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("suites_list", out);
+}

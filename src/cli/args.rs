@@ -62,6 +62,80 @@ pub enum Command {
     /// List and check the conformance suites.
     #[command(subcommand)]
     Suites(SuitesCommand),
+    /// Load-test the mobile flows (Goose) with thresholds that gate: exit 4 on a breach.
+    #[command(after_help = LOAD_HELP)]
+    Load(LoadArgs),
+}
+
+const LOAD_HELP: &str = "\
+EXAMPLES:
+  itsm-conform load                                      embedded reference, default mix, 15 s
+  itsm-conform load --users 20 --run-time 30s --threshold 'p95<300ms' --threshold 'error-rate<1%'
+  itsm-conform load --target http://host/citsmart --credentials creds.yaml --scenario technician:3 --scenario approver
+  itsm-conform load --threshold 'getNewest:p99<200ms' --abort-on-fail --baseline reports/load-summary.json
+
+SCENARIOS (suites/load/*.yaml, the suite step format; or a path): technician, approver, requester, coordinator.
+THRESHOLDS: [NAME:]METRIC OP VALUE; metrics pN (p50, p95, p99.9 …), max, avg (ms, s), error-rate (%), rps.
+Defaults: error-rate<1%, p95<500ms.
+
+REPORTS (in --out, default reports/): load-summary.json, load-goose.html, load-goose.json, load-goose.md.
+
+EXIT CODES:
+  0  ok: every threshold held
+  2  usage or input error: bad flag, scenario or threshold (with its column)
+  3  target unreachable or harness error
+  4  load thresholds breached";
+
+#[derive(Debug, Args)]
+pub struct LoadArgs {
+    /// Base URL of the implementation; without it, the embedded reference server.
+    #[arg(long, env = "ITSM_TARGET", value_name = "URL")]
+    pub target: Option<String>,
+    /// One account for every role.
+    #[arg(long, env = "ITSM_USER", requires = "password", conflicts_with = "credentials")]
+    pub user: Option<String>,
+    #[arg(long, env = "ITSM_PASSWORD", hide_env_values = true, requires = "user")]
+    pub password: Option<String>,
+    /// Accounts by role (YAML or JSON), as for `run`.
+    #[arg(long, value_name = "FILE")]
+    pub credentials: Option<PathBuf>,
+    /// A scenario (built-in name or file) and its weight in the mix; repeatable.
+    #[arg(long, value_name = "NAME[:WEIGHT]", value_parser = crate::load::plan::parse_mix)]
+    pub scenario: Vec<(String, usize)>,
+    /// Simulated users.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub users: usize,
+    /// Users started per second (default: all within a second).
+    #[arg(long, value_name = "R")]
+    pub increase_rate: Option<f64>,
+    /// How long the load runs (default 15s unless --iterations).
+    #[arg(long, value_parser = parse_positive_duration, value_name = "DURATION")]
+    pub run_time: Option<Duration>,
+    /// Loop iterations per user, then stop.
+    #[arg(long, value_name = "N")]
+    pub iterations: Option<usize>,
+    /// Pause between the steps of a loop.
+    #[arg(long, default_value = "0ms", value_parser = parse_any_duration, value_name = "DURATION")]
+    pub think_time: Duration,
+    /// A gate: `p95<300ms`, `error-rate<1%`, `rps>500`, `getNewest:p99<1s`; repeatable.
+    #[arg(long, value_name = "EXPR")]
+    pub threshold: Vec<String>,
+    /// Judge the thresholds during the run too, and stop at the first breach.
+    #[arg(long)]
+    pub abort_on_fail: bool,
+    /// Fraction of responses validated against the full JSON Schema (the envelope is always checked).
+    #[arg(long, default_value_t = 1.0, value_name = "F")]
+    pub validate_sample: f64,
+    /// A previous load-summary.json to compare with.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Directory of the reports.
+    #[arg(long, default_value = "reports", value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+fn parse_any_duration(text: &str) -> Result<Duration, String> {
+    parse_duration(text).ok_or_else(|| format!("`{text}` is not a duration (300ms, 10s, 1m)"))
 }
 
 const RUN_HELP: &str = "\

@@ -1,6 +1,7 @@
 //! The command-line front end: parse, dispatch, map outcomes to exit codes.
 
 mod args;
+mod load_cmd;
 mod run_cmd;
 mod serve_cmd;
 mod spec_cmd;
@@ -8,7 +9,9 @@ mod suites_cmd;
 
 use std::io::Write;
 
-pub use args::{Cli, Command, ExportCommand, Format, LevelArg, RunArgs, ServeArgs, SpecCommand, SuitesCommand};
+pub use args::{
+    Cli, Command, ExportCommand, Format, LevelArg, LoadArgs, RunArgs, ServeArgs, SpecCommand, SuitesCommand,
+};
 
 use crate::diag::Diagnostics;
 use crate::exit;
@@ -28,6 +31,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Command::Serve(args) => serve_cmd::run(&args, &files, out, err),
         Command::Run(args) => run_cmd::run(&args, &files, out, err),
         Command::Suites(command) => suites_cmd::run(command, &files, out, err),
+        Command::Load(args) => load_cmd::run(&args, &files, out, err),
     }
 }
 

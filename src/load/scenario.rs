@@ -15,7 +15,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use goose::goose::{GooseMethod, GooseRequest, GooseRequestMetric, GooseUser, Scenario, Transaction, TransactionError};
+use goose::goose::{GooseMethod, GooseRequest, GooseUser, Scenario, Transaction, TransactionError};
+use goose::metrics::GooseRequestMetric;
 use goose::metrics::GooseRequestMetricTimingData;
 use parking_lot::Mutex;
 use serde_json::Value;
@@ -323,8 +324,9 @@ async fn run_step(
         attempt += 1;
         rt.refresh(vars, user.weighted_users_index);
         let body = match &def.body {
-            Some(b) => template::render(b, vars)
-                .map_err(|e| Box::new(TransactionError::Custom(format!("{}: cannot render the body: {e}", step.name))))?,
+            Some(b) => template::render(b, vars).map_err(|e| {
+                Box::new(TransactionError::Custom(format!("{}: cannot render the body: {e}", step.name)))
+            })?,
             None => Value::Object(serde_json::Map::new()),
         };
         let url = format!("{}{}", rt.target, def.call);
@@ -418,16 +420,21 @@ async fn run_step(
                 return fail(user, rt, &mut goose.request, step, "GEN-ENV-001", Some(status), message);
             }
         }
-        let sampled = rt.validate_sample >= 1.0 || (rt.validate_sample > 0.0 && rand::random::<f64>() < rt.validate_sample);
+        let sampled =
+            rt.validate_sample >= 1.0 || (rt.validate_sample > 0.0 && rand::random::<f64>() < rt.validate_sample);
         if sampled {
             if let Some(v) = rt.registry.check(&def.call, Side::Response, &body).first() {
-                let message = format!("{} {}", if v.instance_path.is_empty() { "/" } else { &v.instance_path }, v.message);
+                let message =
+                    format!("{} {}", if v.instance_path.is_empty() { "/" } else { &v.instance_path }, v.message);
                 return fail(user, rt, &mut goose.request, step, &v.requirement, Some(status), &message);
             }
         }
         if let Some(skip) = &def.skip_unless {
             let lacks = skip.status.is_some_and(|s| s != status)
-                || skip.non_empty.as_ref().is_some_and(|p| body.pointer(p).and_then(Value::as_array).is_none_or(Vec::is_empty));
+                || skip
+                    .non_empty
+                    .as_ref()
+                    .is_some_and(|p| body.pointer(p).and_then(Value::as_array).is_none_or(Vec::is_empty));
             if lacks {
                 rt.counters.lock().ended_early += 1;
                 return Ok(Flow::EndIteration);

@@ -103,11 +103,8 @@ fn merge_timing(into: &mut GooseRequestMetricTimingData, other: &GooseRequestMet
         into.times_us.insert(*bucket, now + count);
     }
     if other.counter > 0 {
-        into.minimum_time_us = if into.counter == 0 {
-            other.minimum_time_us
-        } else {
-            into.minimum_time_us.min(other.minimum_time_us)
-        };
+        into.minimum_time_us =
+            if into.counter == 0 { other.minimum_time_us } else { into.minimum_time_us.min(other.minimum_time_us) };
     }
     into.maximum_time_us = into.maximum_time_us.max(other.maximum_time_us);
     into.total_time_us += other.total_time_us;
@@ -233,7 +230,11 @@ pub fn render_terminal(s: &LoadSummary) -> String {
         s.relogins, s.tolerated_rejections, s.iterations_ended_early
     );
     out.push_str(&render_thresholds(&s.thresholds));
-    let _ = writeln!(out, "\n  verdict: {}", if s.passed { "PASS (every threshold held)" } else { "FAIL (threshold breached)" });
+    let _ = writeln!(
+        out,
+        "\n  verdict: {}",
+        if s.passed { "PASS (every threshold held)" } else { "FAIL (threshold breached)" }
+    );
     out
 }
 

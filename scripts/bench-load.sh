@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Speed of `itsm-conform load` (issue "Load", point 6), loopback only, bounded in time:
+#   1. our technician scenario with envelope checks only (--validate-sample 0) against wrk hitting
+#      getNewest of the same server: ratio ours/wrk (target >= 0.55);
+#   2. full JSON Schema validation of every response (--validate-sample 1.0) against envelope only:
+#      ratio full/envelope (target >= 0.90, i.e. validation costs <= 10% throughput).
+#
+#   scripts/bench-load.sh              3 rounds x 10 s of each measurement, interleaved
+#
+# The reference server runs in its own process pinned to SERVER_CPU, every generator (wrk and
+# ours) to CLIENT_CPU. Prints each run, the medians and both ratios.
+#
+# Knobs (environment): ROUNDS=3 DURATION=10 USERS=32 SERVER_CPU=0 CLIENT_CPU=1 PORT=18490
+set -euo pipefail
+
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-10}
+USERS=${USERS:-32}
+SERVER_CPU=${SERVER_CPU:-0}
+CLIENT_CPU=${CLIENT_CPU:-1}
+PORT=${PORT:-18490}
+BASE=http://127.0.0.1:$PORT/citsmart
+PATH_NEWEST=/mobile/v2/notification/getNewest
+
+cd "$(dirname "$0")/.."
+work=$(mktemp -d)
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+die() { echo "bench-load: $*" >&2; exit 1; }
+
+if [ "$(nproc)" -lt 2 ]; then die "needs two cores (server and generator on different ones)"; fi
+command -v taskset >/dev/null || die "taskset (util-linux) is required"
+command -v curl >/dev/null || die "curl is required"
+command -v python3 >/dev/null || die "python3 is required (reads load-summary.json)"
+if ! command -v wrk >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing wrk (apt-get)…" >&2
+    timeout 300 apt-get install -y -q wrk >/dev/null 2>&1 || true
+fi
+command -v wrk >/dev/null || die "wrk is required"
+
+echo "building (release)…" >&2
+cargo build --release --quiet --bin itsm-conform
+bin=target/release/itsm-conform
+
+taskset -c "$SERVER_CPU" "$bin" serve --bind "127.0.0.1:$PORT" >"$work/server.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 150); do
+    if curl -s -o /dev/null -X POST "http://127.0.0.1:$PORT/" 2>/dev/null; then break; fi
+    sleep 0.1
+done
+
+login=$(curl -s -X POST -H 'Content-Type: application/json' \
+    -d '{"userName":"tecnico","password":"tecnico-demo"}' "$BASE/services/login")
+session=$(printf '%s' "$login" | sed -n 's/.*"sessionID":"\([^"]*\)".*/\1/p')
+[ -n "$session" ] || die "login failed: $login"
+cat >"$work/post.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Accept"] = "application/json"
+wrk.body = '{"sessionID":"$session","notificationType":0,"onlyApproval":0,"newestNumber":0}'
+LUA
+
+wrk_rps() {
+    local out
+    out=$(timeout $((DURATION + 15)) taskset -c "$CLIENT_CPU" wrk -t1 -c"$USERS" -d"${DURATION}s" \
+        -s "$work/post.lua" "$BASE$PATH_NEWEST")
+    if printf '%s' "$out" | grep -q 'Non-2xx'; then die "wrk saw errors: $out"; fi
+    printf '%s\n' "$out" | awk '/^Requests\/sec:/ {print $2}'
+}
+
+# Our generator: the technician scenario (all users at once), requests/s over the whole run.
+ours_rps() {
+    local sample=$1 out=$work/ours-$1
+    timeout $((DURATION + 60)) taskset -c "$CLIENT_CPU" "$bin" load --target "$BASE" \
+        --user tecnico --password tecnico-demo --scenario technician --users "$USERS" \
+        --increase-rate 10000 --run-time "${DURATION}s" --validate-sample "$sample" \
+        --threshold 'error-rate<1%' --out "$out" >"$work/ours.log" 2>&1 || {
+        cat "$work/ours.log" >&2
+        die "load run failed"
+    }
+    python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print(round(s["total"]["rps"], 1))' \
+        "$out/load-summary.json"
+}
+
+median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+
+echo "$USERS users/connections, ${DURATION}s per run, $ROUNDS rounds; server on CPU $SERVER_CPU," \
+    "generators on CPU $CLIENT_CPU" >&2
+: >"$work/wrk"; : >"$work/env"; : >"$work/full"
+for round in $(seq "$ROUNDS"); do
+    w=$(wrk_rps)
+    e=$(ours_rps 0)
+    f=$(ours_rps 1.0)
+    echo "round $round: wrk getNewest $w req/s, ours envelope-only $e req/s, ours full validation $f req/s" >&2
+    echo "$w" >>"$work/wrk"; echo "$e" >>"$work/env"; echo "$f" >>"$work/full"
+done
+
+w=$(median <"$work/wrk"); e=$(median <"$work/env"); f=$(median <"$work/full")
+r1=$(awk -v a="$e" -v b="$w" 'BEGIN {printf "%.2f", a / b}')
+r2=$(awk -v a="$f" -v b="$e" 'BEGIN {printf "%.2f", a / b}')
+echo "wrk (getNewest)              median $w req/s"
+echo "ours, envelope checks        median $e req/s"
+echo "ours, full schema validation median $f req/s"
+echo "ratio ours/wrk               $r1 (target >= 0.55: $(awk -v x="$r1" 'BEGIN {print (x >= 0.55) ? "met" : "MISSED"}'))"
+echo "ratio full/envelope          $r2 (target >= 0.90: $(awk -v x="$r2" 'BEGIN {print (x >= 0.90) ? "met" : "MISSED"}'))"
