@@ -43,6 +43,11 @@ pub struct LoadStep {
     pub name: String,
     pub def: StepDef,
     envelope: bool,
+    /// The built-ins the body uses: only those are refreshed per request (formatting a date for
+    /// every request that does not send one is wasted generator time).
+    builtins: Vec<&'static str>,
+    /// The full URL, set once the target is known.
+    url: String,
 }
 
 #[derive(Debug, Clone)]
@@ -128,7 +133,12 @@ pub fn parse(label: &str, text: &str, spec: &Spec) -> Result<LoadScenario, Diagn
                     ));
                 }
                 let envelope = endpoint.examples.response.get("operationID").is_some();
-                Some(LoadStep { name: request_name(s), def: s.clone(), envelope })
+                let mut used = Vec::new();
+                if let Some(body) = &s.body {
+                    template::variables_in_value(body, &mut used);
+                }
+                let builtins = template::BUILTINS.iter().copied().filter(|b| used.iter().any(|u| u == b)).collect();
+                Some(LoadStep { name: request_name(s), def: s.clone(), envelope, builtins, url: String::new() })
             })
             .collect()
     };
@@ -212,14 +222,23 @@ impl Runtime {
         vars
     }
 
-    /// Fresh built-ins for each request, as the conformance runner gives each case.
-    fn refresh(&self, vars: &mut Vars, user: usize) {
+    /// Fresh values of the built-ins a step uses, for each request (as the conformance runner
+    /// gives each case its own).
+    fn refresh(&self, vars: &mut Vars, user: usize, builtins: &[&str]) {
+        if builtins.is_empty() {
+            return;
+        }
         let seq = self.seq.fetch_add(1, Ordering::Relaxed);
         let now = now_ms();
-        vars.insert("unique".into(), Value::String(format!("{}-{user}-{seq}", self.run_id)));
-        vars.insert("seq".into(), Value::from(seq));
-        vars.insert("now_ms".into(), Value::from(now));
-        vars.insert("now_iso".into(), Value::String(crate::server::world::iso(now)));
+        for b in builtins {
+            let value = match *b {
+                "unique" => Value::String(format!("{}-{user}-{seq}", self.run_id)),
+                "seq" => Value::from(seq),
+                "now_ms" => Value::from(now),
+                _ => Value::String(crate::server::world::iso(now)),
+            };
+            vars.insert((*b).to_string(), value);
+        }
     }
 }
 
@@ -322,16 +341,15 @@ async fn run_step(
     let mut attempt = 0;
     loop {
         attempt += 1;
-        rt.refresh(vars, user.weighted_users_index);
+        rt.refresh(vars, user.weighted_users_index, &step.builtins);
         let body = match &def.body {
             Some(b) => template::render(b, vars).map_err(|e| {
                 Box::new(TransactionError::Custom(format!("{}: cannot render the body: {e}", step.name)))
             })?,
             None => Value::Object(serde_json::Map::new()),
         };
-        let url = format!("{}{}", rt.target, def.call);
         let builder = user
-            .get_request_builder(&GooseMethod::Post, &url)?
+            .get_request_builder(&GooseMethod::Post, &step.url)?
             .header("Content-Type", "application/json")
             .header("Accept", "application/json")
             .body(body.to_string());
@@ -461,7 +479,7 @@ fn transaction(rt: Arc<Runtime>, scenario: Arc<LoadScenario>, setup: bool) -> Tr
         let rt = rt.clone();
         let scenario = scenario.clone();
         Box::pin(async move {
-            let mut state = user.get_session_data::<UserState>().cloned().unwrap_or_default();
+            let mut state = user.get_session_data_mut::<UserState>().map(std::mem::take).unwrap_or_default();
             if state.vars.is_empty() {
                 state.vars = rt.base_vars();
             }
@@ -496,6 +514,10 @@ pub fn goose_scenario(
     scenario: &LoadScenario,
     weight: usize,
 ) -> Result<Scenario, goose::GooseError> {
+    let mut scenario = scenario.clone();
+    for step in scenario.setup.iter_mut().chain(scenario.steps.iter_mut()) {
+        step.url = format!("{}{}", rt.target, step.def.call);
+    }
     let shared = Arc::new(scenario.clone());
     Ok(Scenario::new(&scenario.name)
         .set_weight(weight)?

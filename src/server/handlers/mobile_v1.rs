@@ -127,7 +127,7 @@ fn get_by_user(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
         .map(|(ticket, task)| v1_item(world.notification_item(ticket, task)))
         .collect();
     // An empty list is answered 200 (D-V1-EMPTY accepts it; the 7.x 412 is a quirk).
-    Ok(Reply::ok(json!({"amount": items.len(), "notifications": items})))
+    Ok(Reply::fields([("amount", Value::from(items.len())), ("notifications", Value::Array(items))]))
 }
 
 fn get_by_id(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {

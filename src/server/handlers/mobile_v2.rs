@@ -74,7 +74,7 @@ fn get_by_user(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
     let query = ListQuery::read(body)?;
     let world = ctx.state.world.lock();
     let list = items(&world, listed(&world, ctx.user(), query));
-    Ok(Reply::ok(json!({"amount": list.len(), "notifications": list})))
+    Ok(Reply::fields([("amount", Value::from(list.len())), ("notifications", Value::Array(list))]))
 }
 
 /// Requests newer than the newest the app has (MV2-GETNEWEST-003).
@@ -84,7 +84,7 @@ fn get_newest(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
     let ignore = ctx.fault(FaultKind::NewestIgnoresNumber);
     let world = ctx.state.world.lock();
     let selected = listed(&world, ctx.user(), query).filter(|(t, _)| ignore || t.number > newest);
-    Ok(Reply::ok(json!({ "notifications": items(&world, selected) })))
+    Ok(Reply::fields([("notifications", Value::Array(items(&world, selected)))]))
 }
 
 /// Requests older than the oldest the app has (MV2-GETOLDEST-003).
@@ -93,7 +93,7 @@ fn get_oldest(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
     let oldest = req_number(body, "oldestNumber")?;
     let world = ctx.state.world.lock();
     let selected = listed(&world, ctx.user(), query).filter(|(t, _)| t.number < oldest);
-    Ok(Reply::ok(json!({ "notifications": items(&world, selected) })))
+    Ok(Reply::fields([("notifications", Value::Array(items(&world, selected)))]))
 }
 
 /// getNewest plus a case-insensitive text search on description, task and service.
@@ -111,7 +111,7 @@ fn busca_solicitacao(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
                 .iter()
                 .any(|field| field.to_lowercase().contains(&text))
     });
-    Ok(Reply::ok(json!({ "notifications": items(&world, selected) })))
+    Ok(Reply::fields([("notifications", Value::Array(items(&world, selected)))]))
 }
 
 /// Great-circle distance in km.
@@ -162,7 +162,7 @@ fn update(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
     let number = req_number(body, "number")?;
     let world = ctx.state.world.lock();
     let selected = world.tasks_of(ctx.user()).filter(|(t, _)| t.number == number);
-    Ok(Reply::ok(json!({ "notifications": items(&world, selected) })))
+    Ok(Reply::fields([("notifications", Value::Array(items(&world, selected)))]))
 }
 
 /// The v2 detail (CTNotificationGetById, facts §2.14); `number` and `taskId` are extras.
