@@ -15,3 +15,4 @@ pub mod schema;
 pub mod server;
 pub mod spec;
 pub mod suite;
+pub mod time;

@@ -4,13 +4,11 @@
 use std::io::Write;
 
 use super::args::LoadArgs;
-use super::report_diagnostics;
-use crate::diag::Diagnostics;
 use crate::exit;
 use crate::load::{self, summary, PlanError, PlanInput, Target};
 use crate::run::Credentials;
 use crate::server::{self, ServerConfig};
-use crate::spec::{self, SpecFiles};
+use crate::spec::SpecFiles;
 
 fn usage(err: &mut dyn Write, message: &str) -> u8 {
     let _ = writeln!(err, "error: {message}");
@@ -18,13 +16,10 @@ fn usage(err: &mut dyn Write, message: &str) -> u8 {
 }
 
 pub fn run(args: &LoadArgs, files: &SpecFiles, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let (registry, check) = match spec::load_checked(files) {
-        Ok(loaded) => loaded,
-        Err(d) => return report_diagnostics(err, &d),
+    let registry = match super::checked_spec(files, err) {
+        Ok(r) => r,
+        Err(code) => return code,
     };
-    if !check.is_clean() {
-        return report_diagnostics(err, &Diagnostics(check.diagnostics));
-    }
     let input = PlanInput {
         scenarios: args.scenario.clone(),
         users: args.users,

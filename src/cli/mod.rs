@@ -35,6 +35,19 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     }
 }
 
+/// The spec, loaded, compiled and cross-checked; or the exit code after printing why not. Every
+/// command that talks to a target starts here, so a broken spec fails before the first request.
+pub(crate) fn checked_spec(
+    files: &SpecFiles,
+    err: &mut dyn Write,
+) -> Result<std::sync::Arc<crate::schema::SchemaRegistry>, u8> {
+    let (registry, check) = crate::spec::load_checked(files).map_err(|d| report_diagnostics(err, &d))?;
+    if !check.is_clean() {
+        return Err(report_diagnostics(err, &Diagnostics(check.diagnostics)));
+    }
+    Ok(registry)
+}
+
 /// Prints diagnostics and returns the usage/input exit code.
 pub(crate) fn report_diagnostics(err: &mut dyn Write, diagnostics: &Diagnostics) -> u8 {
     let _ = writeln!(err, "{diagnostics}");

@@ -6,7 +6,6 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::args::{LevelArg, RunArgs};
-use super::report_diagnostics;
 use crate::diag::Diagnostics;
 use crate::exit;
 use crate::run::engine::Progress;
@@ -71,13 +70,10 @@ fn usage(err: &mut dyn Write, message: &str, hint: &str) -> u8 {
 }
 
 pub fn run(args: &RunArgs, files: &SpecFiles, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let (registry, check) = match spec::load_checked(files) {
-        Ok(loaded) => loaded,
-        Err(d) => return report_diagnostics(err, &d),
+    let registry = match super::checked_spec(files, err) {
+        Ok(r) => r,
+        Err(code) => return code,
     };
-    if !check.is_clean() {
-        return report_diagnostics(err, &Diagnostics(check.diagnostics));
-    }
     for g in &args.group {
         if !Group::ALL.iter().any(|x| x.name() == g) {
             let names: Vec<_> = Group::ALL.iter().map(|g| g.name()).collect();

@@ -5,11 +5,9 @@ use std::io::Write;
 use tabled::{settings::Style, Table, Tabled};
 
 use super::args::SuitesCommand;
-use super::report_diagnostics;
-use crate::diag::Diagnostics;
 use crate::exit;
 use crate::run::generate;
-use crate::spec::{self, SpecFiles};
+use crate::spec::SpecFiles;
 use crate::suite;
 
 #[derive(Tabled)]
@@ -22,13 +20,10 @@ struct Row {
 }
 
 pub fn run(command: SuitesCommand, files: &SpecFiles, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let (registry, check) = match spec::load_checked(files) {
-        Ok(loaded) => loaded,
-        Err(d) => return report_diagnostics(err, &d),
+    let registry = match super::checked_spec(files, err) {
+        Ok(r) => r,
+        Err(code) => return code,
     };
-    if !check.is_clean() {
-        return report_diagnostics(err, &Diagnostics(check.diagnostics));
-    }
     let spec = registry.spec();
     let dir = match &command {
         SuitesCommand::List { suites_dir } | SuitesCommand::Check { suites_dir } => suites_dir,

@@ -219,51 +219,9 @@ fn schema_checks(input: &CheckInput<'_>, body: &Value, side: Side, out: &mut Vec
 pub fn instant_ms(value: &Value) -> Option<i64> {
     match value {
         Value::Number(n) => n.as_i64(),
-        Value::String(s) => parse_iso(s),
+        Value::String(s) => crate::time::parse_iso(s),
         _ => None,
     }
-}
-
-fn parse_iso(s: &str) -> Option<i64> {
-    let b = s.as_bytes();
-    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b' ') || b[13] != b':' {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
-    let (y, mo, d, h, mi, se) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 60 {
-        return None;
-    }
-    // Days from civil (Howard Hinnant), then the offset.
-    let y2 = if mo <= 2 { y - 1 } else { y };
-    let era = y2.div_euclid(400);
-    let yoe = y2 - era * 400;
-    let mp = (mo + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    let mut ms = ((days * 24 + h) * 60 + mi) * 60_000 + se * 1000;
-    let rest = &s[19..];
-    let rest = match rest.strip_prefix('.') {
-        Some(frac) => {
-            let digits: String = frac.chars().take_while(char::is_ascii_digit).collect();
-            let millis: i64 = format!("{digits:0<3}")[..3].parse().ok()?;
-            ms += millis;
-            &frac[digits.len()..]
-        }
-        None => rest,
-    };
-    let offset_ms = match rest {
-        "" | "Z" | "z" => 0,
-        tz if tz.len() >= 6 && (tz.starts_with('+') || tz.starts_with('-')) => {
-            let sign = if tz.starts_with('-') { -1 } else { 1 };
-            let hh: i64 = tz.get(1..3)?.parse().ok()?;
-            let mm: i64 = tz.get(4..6)?.parse().ok()?;
-            sign * (hh * 60 + mm) * 60_000
-        }
-        _ => return None,
-    };
-    Some(ms - offset_ms)
 }
 
 fn envelope_checks(input: &CheckInput<'_>, body: &Value, out: &mut Vec<CheckResult>) {

@@ -272,43 +272,19 @@ fn time_flag(task: &Task) -> i64 {
     }
 }
 
-/// Days since the epoch → (year, month, day), proleptic Gregorian (Howard Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
-fn parts(ms: i64) -> (i64, i64, i64, i64, i64, i64) {
-    let secs = ms.div_euclid(1000);
-    let (y, mo, d) = civil_from_days(secs.div_euclid(86_400));
-    let rem = secs.rem_euclid(86_400);
-    (y, mo, d, rem / 3600, (rem % 3600) / 60, rem % 60)
-}
-
 /// `27/08/2013`
 pub fn date_ddmmyyyy(ms: i64) -> String {
-    let (y, m, d, ..) = parts(ms);
+    let (y, m, d, ..) = crate::time::parts(ms);
     format!("{d:02}/{m:02}/{y:04}")
 }
 
 /// `27/08/2013 14:30`, or " " when no SLA runs (as the real product sends).
 pub fn end_sla(created_ms: i64, sla_minutes: i64) -> String {
-    let (y, m, d, h, mi, _) = parts(created_ms + sla_minutes.max(0) * 60_000 + 8 * 3_600_000);
+    let (y, m, d, h, mi, _) = crate::time::parts(created_ms + sla_minutes.max(0) * 60_000 + 8 * 3_600_000);
     format!("{d:02}/{m:02}/{y:04} {h:02}:{mi:02}")
 }
 
-/// `2013-08-27T14:30:00.000Z`
-pub fn iso(ms: i64) -> String {
-    let (y, m, d, h, mi, s) = parts(ms);
-    format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{:03}Z", ms.rem_euclid(1000))
-}
+pub use crate::time::iso;
 
 #[cfg(test)]
 mod tests {

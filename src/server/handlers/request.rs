@@ -243,85 +243,9 @@ pub(super) fn parse_date(body: &Value, field: &str) -> Result<Option<i64>, Reply
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
         Some(v @ Value::Number(_)) => v.as_i64().map(Some).ok_or_else(|| bad(v)),
-        Some(v @ Value::String(s)) => parse_iso(s).map(Some).ok_or_else(|| bad(v)),
+        Some(v @ Value::String(s)) => crate::time::parse_iso(s).map(Some).ok_or_else(|| bad(v)),
         Some(v) => Err(bad(v)),
     }
-}
-
-/// Days since the epoch of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn digits(text: &str, range: std::ops::Range<usize>) -> Option<i64> {
-    let part = text.get(range)?;
-    if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    part.parse().ok()
-}
-
-/// `2024-06-11`, `2024-06-11T09:30`, `2024-06-11T09:30:15.000-03:00`, `…Z`, `…+0300` → epoch ms.
-pub(super) fn parse_iso(text: &str) -> Option<i64> {
-    let text = text.trim();
-    if text.get(4..5)? != "-" || text.get(7..8)? != "-" {
-        return None;
-    }
-    let (year, month, day) = (digits(text, 0..4)?, digits(text, 5..7)?, digits(text, 8..10)?);
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-        return None;
-    }
-    let mut ms = days_from_civil(year, month, day) * 86_400_000;
-    let rest = text.get(10..)?;
-    if rest.is_empty() {
-        return Some(ms);
-    }
-    let rest = rest.strip_prefix('T').or_else(|| rest.strip_prefix(' '))?;
-    let (hour, minute) = (digits(rest, 0..2)?, digits(rest, 3..5)?);
-    if rest.get(2..3)? != ":" || hour > 23 || minute > 59 {
-        return None;
-    }
-    ms += (hour * 3600 + minute * 60) * 1000;
-    let mut rest = rest.get(5..)?;
-    if let Some(after) = rest.strip_prefix(':') {
-        let second = digits(after, 0..2)?;
-        if second > 60 {
-            return None;
-        }
-        ms += second * 1000;
-        rest = after.get(2..)?;
-        if let Some(fraction) = rest.strip_prefix('.') {
-            let len = fraction.bytes().take_while(u8::is_ascii_digit).count();
-            if len == 0 {
-                return None;
-            }
-            let millis = fraction.get(..len.min(3))?;
-            ms += millis.parse::<i64>().ok()? * 10_i64.pow(3 - u32::try_from(millis.len()).ok()?);
-            rest = fraction.get(len..)?;
-        }
-    }
-    let offset_minutes = match rest {
-        "" | "Z" | "z" => 0,
-        zone => {
-            let sign = match zone.get(0..1)? {
-                "+" => 1,
-                "-" => -1,
-                _ => return None,
-            };
-            let zone = zone.get(1..)?.replace(':', "");
-            if zone.len() != 4 {
-                return None;
-            }
-            sign * (digits(&zone, 0..2)? * 60 + digits(&zone, 2..4)?)
-        }
-    };
-    Some(ms - offset_minutes * 60_000)
 }
 
 /// Lower-cased names from a list filter: an array of strings or of objects with a code (or one of
@@ -839,20 +763,6 @@ fn get_not_synchronized(ctx: &Ctx<'_>, body: &Value) -> Reply {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn parses_the_documented_date_forms() {
-        assert_eq!(parse_iso("1970-01-01"), Some(0));
-        assert_eq!(parse_iso("2013-08-27T15:48:37.123Z"), Some(1_377_618_517_123));
-        assert_eq!(parse_iso("2013-08-27T12:48:37.123-03:00"), Some(1_377_618_517_123));
-        assert_eq!(parse_iso("2013-08-27T15:48:37"), Some(1_377_618_517_000));
-        assert_eq!(parse_iso("2013-08-27T18:48:37+0300"), Some(1_377_618_517_000));
-        assert_eq!(parse_iso("2013-08-27 15:48"), Some(1_377_618_480_000));
-        for bad in ["", "2013", "2013-13-01", "2013-08-27T", "2013-08-27T25:00", "27/08/2013", "2013-08-27T15:48:37.Z"]
-        {
-            assert_eq!(parse_iso(bad), None, "{bad}");
-        }
-    }
 
     #[test]
     fn status_codes_match_ignoring_case_and_spaces() {
