@@ -17,18 +17,10 @@ fn suites(registry: &SchemaRegistry) -> Vec<suite::LoadedSuite> {
         .unwrap_or_else(|d| panic!("suites load:\n{d}"))
 }
 
-fn credentials_of(server: &server::RunningServer) -> Credentials {
-    let mut roles = std::collections::BTreeMap::new();
-    for (login, password, role) in server.credentials() {
-        roles.entry(format!("{role:?}").to_lowercase()).or_insert((login, password));
-    }
-    Credentials { roles }
-}
-
 async fn run_against(config: ServerConfig, timeout: Duration) -> (RunReport, Vec<String>, Credentials) {
     let registry = common::registry();
     let server = server::start(config, registry.spec().clone()).await.expect("server starts");
-    let credentials = credentials_of(&server);
+    let credentials = Credentials::of_reference(&server);
     let config = RunConfig {
         target: server.base_url(),
         embedded: false,
@@ -170,7 +162,7 @@ async fn an_interrupted_run_still_writes_partial_reports() {
     let config = RunConfig {
         target: server.base_url(),
         embedded: false,
-        credentials: credentials_of(&server),
+        credentials: Credentials::of_reference(&server),
         suites: suites(&registry),
         generated: true,
         selection: Selection::default(),

@@ -88,17 +88,8 @@ EXIT CODES:
 
 #[derive(Debug, Args)]
 pub struct LoadArgs {
-    /// Base URL of the implementation; without it, the embedded reference server.
-    #[arg(long, env = "ITSM_TARGET", value_name = "URL")]
-    pub target: Option<String>,
-    /// One account for every role.
-    #[arg(long, env = "ITSM_USER", requires = "password", conflicts_with = "credentials")]
-    pub user: Option<String>,
-    #[arg(long, env = "ITSM_PASSWORD", hide_env_values = true, requires = "user")]
-    pub password: Option<String>,
-    /// Accounts by role (YAML or JSON), as for `run`.
-    #[arg(long, value_name = "FILE")]
-    pub credentials: Option<PathBuf>,
+    #[command(flatten)]
+    pub connection: TargetArgs,
     /// A scenario (built-in name or file) and its weight in the mix; repeatable.
     #[arg(long, value_name = "NAME[:WEIGHT]", value_parser = crate::load::plan::parse_mix)]
     pub scenario: Vec<(String, usize)>,
@@ -159,8 +150,9 @@ EXIT CODES:
   2  usage or input error: bad flag, suite or spec file
   3  target unreachable or harness error";
 
+/// Where the implementation is and how to log in; shared by `run` and `load`.
 #[derive(Debug, Args)]
-pub struct RunArgs {
+pub struct TargetArgs {
     /// Base URL of the implementation (`https://host/citsmart`); without it, the embedded reference server.
     #[arg(long, env = "ITSM_TARGET", value_name = "URL")]
     pub target: Option<String>,
@@ -169,9 +161,15 @@ pub struct RunArgs {
     pub user: Option<String>,
     #[arg(long, env = "ITSM_PASSWORD", hide_env_values = true, requires = "user")]
     pub password: Option<String>,
-    /// Accounts by role (YAML or JSON).
+    /// Accounts by role (YAML or JSON): technician, approver, requester, coordinator.
     #[arg(long, value_name = "FILE")]
     pub credentials: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub connection: TargetArgs,
     /// A suite name (from --suites-dir) or a suite file; repeatable. Default: every suite.
     #[arg(long, value_name = "NAME|PATH")]
     pub suite: Vec<String>,

@@ -52,25 +52,12 @@ pub fn run(args: &LoadArgs, files: &SpecFiles, out: &mut dyn Write, err: &mut dy
         },
         None => None,
     };
-    let credentials = match (&args.credentials, &args.user, &args.password) {
-        (Some(path), _, _) => match std::fs::read_to_string(path) {
-            Ok(text) => match Credentials::parse(&path.display().to_string(), &text) {
-                Ok(c) => Some(c),
-                Err(e) => return usage(err, &e),
-            },
-            Err(e) => return usage(err, &format!("cannot read `{}`: {e}", path.display())),
-        },
-        (None, Some(user), Some(password)) => Some(Credentials::single(user, password)),
-        _ => None,
+    let given = match args.connection.resolve() {
+        Ok(t) => t,
+        Err((message, hint)) => {
+            return usage(err, &if hint.is_empty() { message } else { format!("{message} ({hint})") })
+        }
     };
-    if let Some(target) = &args.target {
-        if !(target.starts_with("http://") || target.starts_with("https://")) {
-            return usage(err, &format!("`{target}` is not an http(s) URL (e.g. https://host/citsmart)"));
-        }
-        if credentials.is_none() {
-            return usage(err, "a --target needs credentials: --user and --password, or --credentials FILE");
-        }
-    }
     // The embedded server gets its own single-thread runtime so its scheduling does not compete
     // with Goose's users inside one pool (the machine's cores are still shared).
     let server_runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build() {
@@ -81,9 +68,9 @@ pub fn run(args: &LoadArgs, files: &SpecFiles, out: &mut dyn Write, err: &mut dy
         }
     };
     let mut embedded = None;
-    let target = match (&args.target, credentials) {
-        (Some(url), Some(credentials)) => Target { url: url.clone(), embedded: false, credentials },
-        _ => {
+    let target = match given {
+        Some((url, credentials)) => Target { url, embedded: false, credentials },
+        None => {
             let started = server_runtime.block_on(server::start(ServerConfig::local(), registry.spec().clone()));
             let server = match started {
                 Ok(s) => s,
@@ -92,17 +79,14 @@ pub fn run(args: &LoadArgs, files: &SpecFiles, out: &mut dyn Write, err: &mut dy
                     return exit::HARNESS_ERROR;
                 }
             };
-            let mut roles = std::collections::BTreeMap::new();
-            for (login, password, role) in server.credentials() {
-                roles.entry(format!("{role:?}").to_lowercase()).or_insert((login, password));
-            }
+            let credentials = Credentials::of_reference(&server);
             let url = server.base_url();
             let _ = writeln!(
                 err,
                 "no --target: load against the embedded reference server at {url} (in-process, demo accounts)"
             );
             embedded = Some(server);
-            Target { url, embedded: true, credentials: Credentials { roles } }
+            Target { url, embedded: true, credentials }
         }
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {

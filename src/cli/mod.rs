@@ -6,6 +6,7 @@ mod run_cmd;
 mod serve_cmd;
 mod spec_cmd;
 mod suites_cmd;
+mod target;
 
 use std::io::Write;
 

@@ -93,29 +93,10 @@ pub fn run(args: &RunArgs, files: &SpecFiles, out: &mut dyn Write, err: &mut dyn
             return exit::USAGE_ERROR;
         }
     };
-    let credentials = match (&args.credentials, &args.user, &args.password) {
-        (Some(path), _, _) => match std::fs::read_to_string(path) {
-            Ok(text) => match Credentials::parse(&path.display().to_string(), &text) {
-                Ok(c) => Some(c),
-                Err(e) => return usage(err, &e, "see `itsm-conform run --help` for the credentials file"),
-            },
-            Err(e) => return usage(err, &format!("cannot read `{}`: {e}", path.display()), ""),
-        },
-        (None, Some(user), Some(password)) => Some(Credentials::single(user, password)),
-        _ => None,
+    let target = match args.connection.resolve() {
+        Ok(t) => t,
+        Err((message, hint)) => return usage(err, &message, &hint),
     };
-    if args.target.is_some() && credentials.is_none() {
-        return usage(
-            err,
-            "a --target needs credentials",
-            "give --user and --password (or ITSM_USER/ITSM_PASSWORD), or --credentials FILE",
-        );
-    }
-    if let Some(target) = &args.target {
-        if !(target.starts_with("http://") || target.starts_with("https://")) {
-            return usage(err, &format!("`{target}` is not an http(s) URL"), "e.g. https://host/citsmart");
-        }
-    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
@@ -123,21 +104,21 @@ pub fn run(args: &RunArgs, files: &SpecFiles, out: &mut dyn Write, err: &mut dyn
             return exit::HARNESS_ERROR;
         }
     };
-    runtime.block_on(run_async(args, registry, suites, credentials, out, err))
+    runtime.block_on(run_async(args, registry, suites, target, out, err))
 }
 
 async fn run_async(
     args: &RunArgs,
     registry: Arc<SchemaRegistry>,
     suites: Vec<LoadedSuite>,
-    credentials: Option<Credentials>,
+    target: Option<(String, Credentials)>,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
     let mut embedded = None;
-    let (target, credentials) = match (&args.target, credentials) {
-        (Some(t), Some(c)) => (t.clone(), c),
-        _ => {
+    let (target, credentials) = match target {
+        Some(given) => given,
+        None => {
             let server = match server::start(ServerConfig::local(), registry.spec().clone()).await {
                 Ok(s) => s,
                 Err(e) => {
@@ -145,15 +126,11 @@ async fn run_async(
                     return exit::HARNESS_ERROR;
                 }
             };
-            let mut roles = std::collections::BTreeMap::new();
-            for (login, password, role) in server.credentials() {
-                let name = format!("{role:?}").to_lowercase();
-                roles.entry(name).or_insert((login, password));
-            }
             let url = server.base_url();
             let _ = writeln!(err, "no --target: running against the embedded reference server at {url}");
+            let credentials = Credentials::of_reference(&server);
             embedded = Some(server);
-            (url, Credentials { roles })
+            (url, credentials)
         }
     };
     let jobs = args.jobs.map_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()), usize::from);

@@ -58,6 +58,15 @@ impl Credentials {
         Ok(Self { roles })
     }
 
+    /// The demo accounts of a running reference server, one per role.
+    pub fn of_reference(server: &crate::server::RunningServer) -> Self {
+        let mut roles = BTreeMap::new();
+        for (login, password, role) in server.credentials() {
+            roles.entry(format!("{role:?}").to_lowercase()).or_insert((login, password));
+        }
+        Self { roles }
+    }
+
     /// Every password, for redaction.
     pub fn secrets(&self) -> Vec<String> {
         let mut s: Vec<String> = self.roles.values().map(|(_, p)| p.clone()).filter(|p| !p.is_empty()).collect();
