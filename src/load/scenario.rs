@@ -377,8 +377,21 @@ async fn run_step(
                 return fail(user, rt, &mut goose.request, step, "GEN-HTTP-003", Some(status), &message);
             }
         };
-        let parsed: Option<Value> = serde_json::from_slice(&bytes).ok();
-        let code = parsed.as_ref().and_then(|b| b.pointer("/error/code")).and_then(Value::as_str).map(String::from);
+        let sampled =
+            rt.validate_sample >= 1.0 || (rt.validate_sample > 0.0 && rand::random::<f64>() < rt.validate_sample);
+        // Most loop steps only need the envelope: reading just `error` and `operationID` (serde skips
+        // the rest without building it) costs a fraction of a full Value, which dominated the
+        // generator's CPU. Validation, captures and skip rules need the whole body.
+        let needs_body = sampled || !def.capture.is_empty() || def.skip_unless.is_some();
+        let envelope: Option<EnvelopeView> =
+            if needs_body { None } else { serde_json::from_slice::<EnvelopeView>(&bytes).ok() };
+        let parsed: Option<Value> = if envelope.is_some() { None } else { serde_json::from_slice(&bytes).ok() };
+        let error_field = match (&envelope, &parsed) {
+            (Some(view), _) => view.error.clone(),
+            (None, Some(body)) => body.get("error").cloned(),
+            (None, None) => None,
+        };
+        let code = error_field.as_ref().and_then(|e| e.get("code")).and_then(Value::as_str).map(String::from);
         if status == 412 && code.as_deref() == Some("SESSION") && relogin && attempt == 1 {
             // A session that expired under load is the target's right; log in again once, count it,
             // and retry the step with the new session.
@@ -418,11 +431,11 @@ async fn run_step(
                 }
             };
         }
-        let Some(body) = parsed else {
+        if envelope.is_none() && parsed.is_none() {
             return fail(user, rt, &mut goose.request, step, "GEN-HTTP-003", Some(status), "the body is not JSON");
-        };
+        }
         if step.envelope {
-            match body.get("error") {
+            match &error_field {
                 Some(Value::Null) => {}
                 None => {
                     let message = "no `error` field in the envelope";
@@ -433,13 +446,17 @@ async fn run_step(
                     return fail(user, rt, &mut goose.request, step, "GEN-ENV-006", Some(status), message);
                 }
             }
-            if body.get("operationID").is_none_or(Value::is_null) {
+            let operation_id = match (&envelope, &parsed) {
+                (Some(view), _) => view.operation_id.clone(),
+                (None, Some(body)) => body.get("operationID").cloned(),
+                (None, None) => None,
+            };
+            if operation_id.is_none_or(|v| v.is_null()) {
                 let message = "no `operationID` in the envelope";
                 return fail(user, rt, &mut goose.request, step, "GEN-ENV-001", Some(status), message);
             }
         }
-        let sampled =
-            rt.validate_sample >= 1.0 || (rt.validate_sample > 0.0 && rand::random::<f64>() < rt.validate_sample);
+        let Some(body) = parsed else { return Ok(Flow::Next) };
         if sampled {
             if let Some(v) = rt.registry.check(&def.call, Side::Response, &body).first() {
                 let message =
@@ -471,6 +488,20 @@ async fn run_step(
         }
         return Ok(Flow::Next);
     }
+}
+
+/// The envelope of a response, read without building the rest of the body: `error` is `None` when
+/// the field is missing and `Some(Null)` when it is null.
+#[derive(serde::Deserialize)]
+struct EnvelopeView {
+    #[serde(default, deserialize_with = "present")]
+    error: Option<Value>,
+    #[serde(rename = "operationID", default, deserialize_with = "present")]
+    operation_id: Option<Value>,
+}
+
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    <Value as serde::Deserialize>::deserialize(d).map(Some)
 }
 
 /// One Goose transaction: the setup (on start) or one loop iteration.
