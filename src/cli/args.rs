@@ -137,7 +137,8 @@ EXAMPLES:
   itsm-conform run --suite technician --report junit,json --out build/reports
   itsm-conform run --level must --tag flow --jobs 4 --timeout 5s
 
-CREDENTIALS FILE (YAML or JSON; roles technician, approver, requester, coordinator; missing roles use the first):
+CREDENTIALS FILE (YAML or JSON; roles technician, approver, requester, coordinator; a role may list several
+accounts, which `load` gives to its users in turn; a missing role uses the first role given, by name):
   technician: {user: tecnico, password: \"…\"}
   approver:   {user: aprovador, password: \"…\"}
 

@@ -213,11 +213,15 @@ impl Runtime {
         }
     }
 
-    fn base_vars(&self) -> Vars {
+    /// The role variables of simulated user `index`: its own account of each role when the
+    /// credentials list several (round robin), so users do not race on one account.
+    fn base_vars(&self, index: usize) -> Vars {
         let mut vars = Vars::new();
-        for (role, (user, password)) in &self.credentials.roles {
-            vars.insert(format!("{role}.user"), Value::String(user.clone()));
-            vars.insert(format!("{role}.password"), Value::String(password.clone()));
+        for role in self.credentials.roles.keys() {
+            if let Some((user, password)) = self.credentials.account(role, index) {
+                vars.insert(format!("{role}.user"), Value::String(user.clone()));
+                vars.insert(format!("{role}.password"), Value::String(password.clone()));
+            }
         }
         vars
     }
@@ -512,7 +516,7 @@ fn transaction(rt: Arc<Runtime>, scenario: Arc<LoadScenario>, setup: bool) -> Tr
         Box::pin(async move {
             let mut state = user.get_session_data_mut::<UserState>().map(std::mem::take).unwrap_or_default();
             if state.vars.is_empty() {
-                state.vars = rt.base_vars();
+                state.vars = rt.base_vars(user.weighted_users_index);
             }
             let result = if setup || !state.ready {
                 // The loop of a user whose setup failed tries the setup again first.

@@ -8,23 +8,32 @@ use crate::spec::Level;
 use crate::suite::LoadedSuite;
 
 /// Login and password of each role the suites use (`technician`, `approver`, `requester`, `coordinator`).
+/// A role may have several accounts (`pools`): the conformance runner uses the first, and each
+/// simulated user of a load run its own (user index modulo the pool), so users do not share one.
 #[derive(Debug, Clone, Default)]
 pub struct Credentials {
     pub roles: BTreeMap<String, (String, String)>,
+    pub pools: BTreeMap<String, Vec<(String, String)>>,
 }
 
 impl Credentials {
-    /// One account for every role (`--user/--password`).
-    pub fn single(user: &str, password: &str) -> Self {
-        let roles = crate::suite::template::ROLES
-            .iter()
-            .map(|r| (r.to_string(), (user.to_string(), password.to_string())))
-            .collect();
-        Self { roles }
+    fn from_pools(pools: BTreeMap<String, Vec<(String, String)>>) -> Self {
+        let roles = pools.iter().filter_map(|(r, p)| p.first().map(|a| (r.clone(), a.clone()))).collect();
+        Self { roles, pools }
     }
 
-    /// `{"technician": {"user": "…", "password": "…"}, …}` (JSON or YAML); missing roles fall back to
-    /// the first one given.
+    /// One account for every role (`--user/--password`).
+    pub fn single(user: &str, password: &str) -> Self {
+        let pools = crate::suite::template::ROLES
+            .iter()
+            .map(|r| (r.to_string(), vec![(user.to_string(), password.to_string())]))
+            .collect();
+        Self::from_pools(pools)
+    }
+
+    /// `{"technician": {"user": "…", "password": "…"}, …}` (JSON or YAML); a role may list several
+    /// accounts (`technician: [{user: …, password: …}, …]`); a missing role falls back to the first
+    /// role given, by name (approver, coordinator, requester, technician).
     pub fn parse(label: &str, text: &str) -> Result<Self, String> {
         #[derive(serde::Deserialize)]
         #[serde(deny_unknown_fields)]
@@ -32,47 +41,91 @@ impl Credentials {
             user: String,
             password: String,
         }
-        let parsed: BTreeMap<String, Account> = serde_norway::from_str(text).map_err(|e| {
+        #[derive(serde::Deserialize)]
+        #[serde(untagged)]
+        enum OneOrMany {
+            One(Account),
+            Many(Vec<Account>),
+        }
+        let parsed: BTreeMap<String, OneOrMany> = serde_norway::from_str(text).map_err(|e| {
             let at = e.location().map(|l| format!(":{}:{}", l.line(), l.column())).unwrap_or_default();
             format!("{label}{at}: {e}")
         })?;
-        for role in parsed.keys() {
+        let mut given: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+        for (role, accounts) in parsed {
             if !crate::suite::template::ROLES.contains(&role.as_str()) {
                 return Err(format!(
                     "{label}: unknown role `{role}` (roles: {})",
                     crate::suite::template::ROLES.join(", ")
                 ));
             }
+            let list = match accounts {
+                OneOrMany::One(a) => vec![a],
+                OneOrMany::Many(list) => list,
+            };
+            if list.is_empty() {
+                return Err(format!("{label}: role `{role}` lists no account"));
+            }
+            given.insert(role, list.into_iter().map(|a| (a.user, a.password)).collect());
         }
-        let Some(first) = parsed.values().next() else {
+        let Some(fallback) = given.values().next().cloned() else {
             return Err(format!("{label}: no account given"));
         };
-        let fallback = (first.user.clone(), first.password.clone());
-        let roles = crate::suite::template::ROLES
+        let pools = crate::suite::template::ROLES
             .iter()
-            .map(|r| {
-                let account = parsed.get(*r).map_or(fallback.clone(), |a| (a.user.clone(), a.password.clone()));
-                (r.to_string(), account)
-            })
+            .map(|r| (r.to_string(), given.get(*r).cloned().unwrap_or_else(|| fallback.clone())))
             .collect();
-        Ok(Self { roles })
+        Ok(Self::from_pools(pools))
     }
 
-    /// The demo accounts of a running reference server, one per role.
+    /// The demo accounts of a running reference server, every account of each role.
     pub fn of_reference(server: &crate::server::RunningServer) -> Self {
-        let mut roles = BTreeMap::new();
+        let mut pools: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
         for (login, password, role) in server.credentials() {
-            roles.entry(format!("{role:?}").to_lowercase()).or_insert((login, password));
+            pools.entry(format!("{role:?}").to_lowercase()).or_default().push((login, password));
         }
-        Self { roles }
+        Self::from_pools(pools)
+    }
+
+    /// The account of `role` for simulated user `index` (round robin over the role's accounts).
+    pub fn account(&self, role: &str, index: usize) -> Option<&(String, String)> {
+        let pool = self.pools.get(role).filter(|p| !p.is_empty())?;
+        pool.get(index % pool.len())
     }
 
     /// Every password, for redaction.
     pub fn secrets(&self) -> Vec<String> {
-        let mut s: Vec<String> = self.roles.values().map(|(_, p)| p.clone()).filter(|p| !p.is_empty()).collect();
+        let mut s: Vec<String> = self
+            .pools
+            .values()
+            .flatten()
+            .chain(self.roles.values())
+            .map(|(_, p)| p.clone())
+            .filter(|p| !p.is_empty())
+            .collect();
         s.sort();
         s.dedup();
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Credentials;
+
+    #[test]
+    fn a_role_may_list_several_accounts_used_round_robin() {
+        let c = Credentials::parse(
+            "c.yaml",
+            "technician: [{user: a, password: pa}, {user: b, password: pb}]\napprover: {user: c, password: pc}\n",
+        )
+        .unwrap();
+        assert_eq!(c.roles["technician"], ("a".into(), "pa".into()));
+        assert_eq!(c.account("technician", 3).unwrap().0, "b");
+        assert_eq!(c.account("requester", 7).unwrap().0, "c", "a missing role falls back to the first role by name");
+        assert_eq!(c.secrets(), ["pa", "pb", "pc"]);
+        assert!(Credentials::parse("c.yaml", "technician: []\n").unwrap_err().contains("no account"));
+        assert!(Credentials::parse("c.yaml", "chef: {user: a, password: b}\n").unwrap_err().contains("unknown role"));
     }
 }
 
