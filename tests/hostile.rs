@@ -162,12 +162,7 @@ async fn hostile_targets_give_failing_or_error_verdicts_with_reasons() {
             assert!(reason.is_some_and(|r| !r.is_empty()), "{behaviour:?}: case {} has no reason", case.id);
         }
         let dir = tempfile::tempdir().unwrap();
-        let formats = [
-            itsm_conform::report::ReportFormat::Junit,
-            itsm_conform::report::ReportFormat::Json,
-            itsm_conform::report::ReportFormat::Markdown,
-            itsm_conform::report::ReportFormat::Html,
-        ];
+        let formats = itsm_conform::report::ReportFormat::ALL;
         let written = itsm_conform::report::write_reports(&report, dir.path(), &formats).expect("reports written");
         assert_eq!(written.len(), 4);
         let text = itsm_conform::report::terminal_summary(&report, false);

@@ -123,12 +123,7 @@ async fn no_report_format_contains_a_password_or_a_live_session_id() {
     let (report, sessions, credentials) = run_against(ServerConfig::local(), Duration::from_secs(10)).await;
     assert!(!sessions.is_empty());
     let dir = tempfile::tempdir().unwrap();
-    let formats = [
-        itsm_conform::report::ReportFormat::Junit,
-        itsm_conform::report::ReportFormat::Json,
-        itsm_conform::report::ReportFormat::Markdown,
-        itsm_conform::report::ReportFormat::Html,
-    ];
+    let formats = itsm_conform::report::ReportFormat::ALL;
     let paths = itsm_conform::report::write_reports(&report, dir.path(), &formats).unwrap();
     let mut texts: Vec<(PathBuf, String)> =
         paths.iter().map(|p| (p.clone(), std::fs::read_to_string(p).unwrap())).collect();
@@ -188,12 +183,7 @@ async fn an_interrupted_run_still_writes_partial_reports() {
     assert!(report.cases.len() >= 3, "the cases finished before the interrupt are kept");
     assert!(report.cases.len() < 50, "cases not started are not run: {}", report.cases.len());
     let dir = tempfile::tempdir().unwrap();
-    let formats = [
-        itsm_conform::report::ReportFormat::Junit,
-        itsm_conform::report::ReportFormat::Json,
-        itsm_conform::report::ReportFormat::Markdown,
-        itsm_conform::report::ReportFormat::Html,
-    ];
+    let formats = itsm_conform::report::ReportFormat::ALL;
     for path in itsm_conform::report::write_reports(&report, dir.path(), &formats).unwrap() {
         let text = std::fs::read_to_string(&path).unwrap();
         let marked = text.contains(itsm_conform::report::PARTIAL) || text.contains("\"interrupted\": true");

@@ -233,7 +233,6 @@ fn shell_quote(s: &str) -> String {
 
 async fn run_case(ctx: &Ctx<'_>, planned: &Planned, index: usize) -> CaseResult {
     let started = Instant::now();
-    let spec = ctx.registry.spec();
     let mut vars = base_vars(ctx, index);
     let mut secrets = ctx.config.credentials.secrets();
     let mut steps: Vec<StepResult> = Vec::new();
@@ -269,7 +268,6 @@ async fn run_case(ctx: &Ctx<'_>, planned: &Planned, index: usize) -> CaseResult 
             *e = redact::secrets(e, &secrets);
         }
     }
-    let _ = spec;
     CaseResult {
         id: case_id,
         suite: planned.suite.clone(),

@@ -2,7 +2,7 @@
 //! endpoint that needs a session, one case per field whose absence must be rejected, wrong types,
 //! and per group a malformed body and a non-POST method.
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use crate::spec::{Endpoint, Group, Spec};
 use crate::suite::{CaseDef, ErrorSpec, Expect, StatusSpec, StepDef};
@@ -237,9 +237,4 @@ pub fn generate(spec: &Spec) -> Vec<GeneratedSuite> {
         suites.push(GeneratedSuite { name: format!("spec-{}", group.name()), cases });
     }
     suites
-}
-
-/// The sample a generated body starts from, as an object (for tests and `suites list`).
-pub fn sample_body(endpoint: &Endpoint) -> Map<String, Value> {
-    endpoint.examples.request.as_object().cloned().unwrap_or_default()
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
@@ -80,12 +80,11 @@ fn json_response(status: u16, body: &Value) -> Response {
 
 async fn dispatch(
     State(route): State<Route>,
-    headers: HeaderMap,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Response {
     // Method, path, status and time only: never the body (passwords, session ids).
     let started = tracing::enabled!(tracing::Level::DEBUG).then(std::time::Instant::now);
-    let response = respond(&route, headers, body).await;
+    let response = respond(&route, body).await;
     if let Some(started) = started {
         let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
         tracing::debug!(method = %"POST", path = %route.full_path, status = response.status().as_u16(), micros, "request");
@@ -93,11 +92,7 @@ async fn dispatch(
     response
 }
 
-async fn respond(
-    route: &Route,
-    headers: HeaderMap,
-    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
-) -> Response {
+async fn respond(route: &Route, body: Result<Bytes, axum::extract::rejection::BytesRejection>) -> Response {
     let state = &route.state;
     if let Some(delay) = state.faults.delay() {
         tokio::time::sleep(delay).await;
@@ -117,7 +112,6 @@ async fn respond(
             return json_response(status, &json!({"error": {"code": "INPUT", "description": rejection.body_text()}}));
         }
     };
-    let _ = headers;
     let (status, bytes) = process(state, route, &body);
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (status, [(header::CONTENT_TYPE, "application/json;charset=UTF-8")], bytes).into_response()
