@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Speed of `itsm-conform load` (issue "Load", point 6), loopback only, bounded in time:
 #   1. our technician scenario with envelope checks only (--validate-sample 0) against wrk hitting
-#      getNewest of the same server: ratio ours/wrk (target >= 0.55);
+#      getNewest of the same server: ratio ours/wrk (target >= 0.55); bare Goose (examples/
+#      bare_goose.rs: the same POST, no checks, one shared client) is measured beside them, as the
+#      floor any Goose-driven generator starts from;
 #   2. full JSON Schema validation of every response (--validate-sample 1.0) against envelope only:
 #      ratio full/envelope (target >= 0.90, i.e. validation costs <= 10% throughput).
 #
@@ -45,8 +47,9 @@ fi
 command -v wrk >/dev/null || die "wrk is required"
 
 echo "building (release)…" >&2
-cargo build --release --quiet --bin itsm-conform
+cargo build --release --quiet --bin itsm-conform --example bare_goose
 bin=target/release/itsm-conform
+bare=target/release/examples/bare_goose
 
 taskset -c "$SERVER_CPU" "$bin" serve --bind "127.0.0.1:$PORT" >"$work/server.log" 2>&1 &
 pids+=($!)
@@ -65,6 +68,7 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Accept"] = "application/json"
 wrk.body = '{"sessionID":"$session","notificationType":0,"onlyApproval":0,"newestNumber":0}'
 LUA
+printf '{"sessionID":"%s","notificationType":0,"onlyApproval":0,"newestNumber":0}' "$session" >"$work/body.json"
 
 wrk_rps() {
     local out
@@ -72,6 +76,11 @@ wrk_rps() {
         -s "$work/post.lua" "$BASE$PATH_NEWEST")
     if printf '%s' "$out" | grep -q 'Non-2xx'; then die "wrk saw errors: $out"; fi
     printf '%s\n' "$out" | awk '/^Requests\/sec:/ {print $2}'
+}
+
+bare_rps() {
+    timeout $((DURATION + 30)) taskset -c "$CLIENT_CPU" "$bare" "$BASE$PATH_NEWEST" "$work/body.json" "$USERS" \
+        "$DURATION" shared 2>/dev/null | awk '/^Requests\/sec:/ {print $2}'
 }
 
 # Our generator: the technician scenario (all users at once), requests/s over the whole run.
@@ -92,20 +101,23 @@ median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2
 
 echo "$USERS users/connections, ${DURATION}s per run, $ROUNDS rounds; server on CPU $SERVER_CPU," \
     "generators on CPU $CLIENT_CPU" >&2
-: >"$work/wrk"; : >"$work/env"; : >"$work/full"
+: >"$work/wrk"; : >"$work/bare"; : >"$work/env"; : >"$work/full"
 for round in $(seq "$ROUNDS"); do
     w=$(wrk_rps)
+    g=$(bare_rps)
     e=$(ours_rps 0)
     f=$(ours_rps 1.0)
-    echo "round $round: wrk getNewest $w req/s, ours envelope-only $e req/s, ours full validation $f req/s" >&2
-    echo "$w" >>"$work/wrk"; echo "$e" >>"$work/env"; echo "$f" >>"$work/full"
+    echo "round $round: wrk getNewest $w req/s, bare Goose getNewest $g req/s, ours envelope-only $e req/s," \
+        "ours full validation $f req/s" >&2
+    echo "$w" >>"$work/wrk"; echo "$g" >>"$work/bare"; echo "$e" >>"$work/env"; echo "$f" >>"$work/full"
 done
 
-w=$(median <"$work/wrk"); e=$(median <"$work/env"); f=$(median <"$work/full")
-r1=$(awk -v a="$e" -v b="$w" 'BEGIN {printf "%.2f", a / b}')
-r2=$(awk -v a="$f" -v b="$e" 'BEGIN {printf "%.2f", a / b}')
+w=$(median <"$work/wrk"); g=$(median <"$work/bare"); e=$(median <"$work/env"); f=$(median <"$work/full")
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+r1=$(ratio "$e" "$w"); r2=$(ratio "$f" "$e")
 echo "wrk (getNewest)              median $w req/s"
-echo "ours, envelope checks        median $e req/s"
+echo "bare Goose (getNewest)       median $g req/s  ($(ratio "$g" "$w") x wrk)"
+echo "ours, envelope checks        median $e req/s  ($(ratio "$e" "$g") x bare Goose)"
 echo "ours, full schema validation median $f req/s"
 echo "ratio ours/wrk               $r1 (target >= 0.55: $(awk -v x="$r1" 'BEGIN {print (x >= 0.55) ? "met" : "MISSED"}'))"
 echo "ratio full/envelope          $r2 (target >= 0.90: $(awk -v x="$r2" 'BEGIN {print (x >= 0.90) ? "met" : "MISSED"}'))"

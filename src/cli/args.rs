@@ -78,7 +78,9 @@ SCENARIOS (suites/load/*.yaml, the suite step format; or a path): technician, ap
 THRESHOLDS: [NAME:]METRIC OP VALUE; metrics pN (p50, p95, p99.9 …), max, avg (ms, s), error-rate (%), rps.
 Defaults: error-rate<1%, p95<500ms.
 
-REPORTS (in --out, default reports/): load-summary.json, load-goose.html, load-goose.json, load-goose.md.
+REPORTS (in --out, default reports/): load-summary.json, load-goose.html, load-goose.json, load-goose.md;
+load.junit.xml, load.json, load.md, load.html (the run in `run`'s report formats, never over its files);
+without --target also load-server.log, the log of the reference server (a child process on a free port).
 
 EXIT CODES:
   0  ok: every threshold held
@@ -123,6 +125,11 @@ pub struct LoadArgs {
     /// Directory of the reports.
     #[arg(long, default_value = "reports", value_name = "DIR")]
     pub out: PathBuf,
+    /// The itsm-conform executable that runs the embedded reference server as a child process
+    /// without --target (default: this executable). Hidden: for tests, which run the CLI
+    /// in-process from a test binary that cannot `serve`.
+    #[arg(long, env = "ITSM_SERVER_EXE", hide = true, value_name = "PATH")]
+    pub server_exe: Option<PathBuf>,
 }
 
 fn parse_any_duration(text: &str) -> Result<Duration, String> {
@@ -276,6 +283,10 @@ pub struct ServeArgs {
     /// Print every fault of the catalogue, one per line, and exit.
     #[arg(long)]
     pub list_faults: bool,
+    /// Once listening, print `itsm-conform-ready <base URL>` on standard output. Hidden: the
+    /// handshake of `load`, which starts this server as a child process on a free port.
+    #[arg(long, hide = true)]
+    pub ready_line: bool,
 }
 
 fn parse_fault(text: &str) -> Result<Fault, String> {

@@ -1,21 +1,38 @@
-//! `itsm-conform load`: flags → LoadPlan (exit 2 on bad input), target (given, or the embedded
-//! reference server in-process on its own runtime), the Goose run, the summary, the exit code.
+//! `itsm-conform load`: flags → LoadPlan (exit 2 on bad input), target, the Goose run, the
+//! summary and its run report (`load.*`), the exit code. Without `--target` the target is the
+//! embedded reference server in a child process (`serve --ready-line` on a free loopback port, its
+//! log in `<out>/load-server.log`), stopped after the reports are written; only when this program
+//! cannot `serve` (the library called from a test binary without `--server-exe`) does it run
+//! in-process, on its own runtime.
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::args::LoadArgs;
+use super::child_server::ChildServer;
 use crate::exit;
 use crate::load::{self, summary, PlanError, PlanInput, Target};
-use crate::run::Credentials;
+use crate::report::{self, ReportFormat};
+use crate::run::{verdict, Credentials, RunVerdict};
 use crate::server::{self, ServerConfig};
-use crate::spec::SpecFiles;
+use crate::spec::{Spec, SpecFiles};
+
+/// The child server's standard error, in `--out`.
+const SERVER_LOG: &str = "load-server.log";
 
 fn usage(err: &mut dyn Write, message: &str) -> u8 {
     let _ = writeln!(err, "error: {message}");
     exit::USAGE_ERROR
 }
 
-pub fn run(args: &LoadArgs, files: &SpecFiles, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+pub fn run(
+    args: &LoadArgs,
+    files: &SpecFiles,
+    specs_dir: Option<&Path>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
     let registry = match super::checked_spec(files, err) {
         Ok(r) => r,
         Err(code) => return code,
@@ -58,36 +75,22 @@ pub fn run(args: &LoadArgs, files: &SpecFiles, out: &mut dyn Write, err: &mut dy
             return usage(err, &if hint.is_empty() { message } else { format!("{message} ({hint})") })
         }
     };
-    // The embedded server gets its own single-thread runtime so its scheduling does not compete
-    // with Goose's users inside one pool (the machine's cores are still shared).
-    let server_runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build() {
-        Ok(r) => r,
-        Err(e) => {
-            let _ = writeln!(err, "error: cannot start the async runtime: {e}");
-            return exit::HARNESS_ERROR;
-        }
-    };
+    // Held until the reports are written: dropping it stops the embedded server.
     let mut embedded = None;
     let target = match given {
         Some((url, credentials)) => Target { url, embedded: false, credentials },
-        None => {
-            let started = server_runtime.block_on(server::start(ServerConfig::local(), registry.spec().clone()));
-            let server = match started {
-                Ok(s) => s,
-                Err(e) => {
-                    let _ = writeln!(err, "error: cannot start the embedded reference server: {e}");
-                    return exit::HARNESS_ERROR;
-                }
-            };
-            let credentials = Credentials::of_reference(&server);
-            let url = server.base_url();
-            let _ = writeln!(
-                err,
-                "no --target: load against the embedded reference server at {url} (in-process, demo accounts)"
-            );
-            embedded = Some(server);
-            Target { url, embedded: true, credentials }
-        }
+        None => match start_embedded(args, &plan.out, specs_dir, registry.spec().clone()) {
+            Ok((server, url, credentials, description)) => {
+                let _ =
+                    writeln!(err, "no --target: load against the embedded reference server at {url} ({description})");
+                embedded = Some(server);
+                Target { url, embedded: true, credentials }
+            }
+            Err(e) => {
+                let _ = writeln!(err, "error: {e}");
+                return exit::HARNESS_ERROR;
+            }
+        },
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
@@ -96,11 +99,8 @@ pub fn run(args: &LoadArgs, files: &SpecFiles, out: &mut dyn Write, err: &mut dy
             return exit::HARNESS_ERROR;
         }
     };
-    let result = runtime.block_on(load::run(&plan, registry, &target));
+    let result = runtime.block_on(load::run(&plan, registry.clone(), &target));
     drop(runtime);
-    if let Some(server) = embedded {
-        server_runtime.block_on(server.shutdown());
-    }
     let outcome = match result {
         Ok(o) => o,
         Err(e) => {
@@ -113,22 +113,87 @@ pub fn run(args: &LoadArgs, files: &SpecFiles, out: &mut dyn Write, err: &mut dy
     if let Some(before) = &baseline {
         let _ = write!(out, "{}", summary::render_baseline(s, before));
     }
+    // The summary stays the `--baseline` format; the run model's formats carry it as `load`.
     let path = plan.out.join(summary::FILE_NAME);
     let json = serde_json::to_string_pretty(s).unwrap_or_default();
     if let Err(e) = crate::fsx::write_atomic(&path, json.as_bytes()) {
         let _ = writeln!(err, "error: cannot write `{}`: {e}", path.display());
         return exit::HARNESS_ERROR;
     }
-    for p in outcome.reports.iter().chain(std::iter::once(&path)) {
+    let report = load::report::to_run_report(s, registry.spec(), load::report::selection(&plan));
+    let written = match report::write_reports_as(&report, &plan.out, report::LOAD_PREFIX, &ReportFormat::ALL) {
+        Ok(paths) => paths,
+        Err(e) => {
+            let _ = writeln!(err, "error: cannot write the reports to `{}`: {e}", plan.out.display());
+            return exit::HARNESS_ERROR;
+        }
+    };
+    for p in outcome.reports.iter().chain(std::iter::once(&path)).chain(&written) {
         let _ = writeln!(err, "wrote {}", p.display());
     }
-    if s.total.count == 0 {
+    // Every return path drops the server, which stops it; this one lets the in-process one finish
+    // its connections.
+    if let Some(server) = embedded {
+        server.stop();
+    }
+    if report.verdict == RunVerdict::Error {
         let _ = writeln!(err, "error: no request was sent");
-        return exit::HARNESS_ERROR;
     }
-    if s.passed {
-        exit::OK
-    } else {
-        exit::THRESHOLD_BREACHED
+    verdict::load_exit_code(report.verdict)
+}
+
+/// The executable that runs the child server: `--server-exe`, else this program when it is
+/// itsm-conform. `None` when this program is something else (a test binary calling the library),
+/// which cannot `serve`: the caller then falls back to the in-process server.
+fn server_exe(args: &LoadArgs) -> Option<PathBuf> {
+    if let Some(exe) = &args.server_exe {
+        return Some(exe.clone());
     }
+    let exe = std::env::current_exe().ok()?;
+    (exe.file_stem()? == "itsm-conform").then_some(exe)
+}
+
+/// The embedded reference server of a run without `--target`.
+enum Embedded {
+    Child(ChildServer),
+    /// On its own single-thread runtime, so its scheduling does not compete with Goose's users
+    /// inside one pool (the machine's cores are still shared).
+    InProcess(tokio::runtime::Runtime, server::RunningServer),
+}
+
+impl Embedded {
+    fn stop(self) {
+        match self {
+            Embedded::Child(child) => drop(child),
+            Embedded::InProcess(runtime, server) => runtime.block_on(server.shutdown()),
+        }
+    }
+}
+
+/// Starts the embedded server: a child process when an itsm-conform executable is at hand, else
+/// in-process. Returns it with its URL, its demo accounts and how it runs (for the message).
+fn start_embedded(
+    args: &LoadArgs,
+    out: &Path,
+    specs_dir: Option<&Path>,
+    spec: Arc<Spec>,
+) -> Result<(Embedded, String, Credentials, String), String> {
+    if let Some(exe) = server_exe(args) {
+        std::fs::create_dir_all(out).map_err(|e| format!("cannot create `{}`: {e}", out.display()))?;
+        let child = ChildServer::start(&exe, specs_dir, &out.join(SERVER_LOG))?;
+        let description = format!("child process {}, demo accounts; its log: {}", child.pid(), child.log().display());
+        let (url, credentials) = (child.base_url().to_string(), child.credentials());
+        return Ok((Embedded::Child(child), url, credentials, description));
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    let server = runtime
+        .block_on(server::start(ServerConfig::local(), spec))
+        .map_err(|e| format!("cannot start the embedded reference server: {e}"))?;
+    let (url, credentials) = (server.base_url(), Credentials::of_reference(&server));
+    let description = "in-process: this program cannot run `serve` and no --server-exe was given; demo accounts";
+    Ok((Embedded::InProcess(runtime, server), url, credentials, description.to_string()))
 }

@@ -1,6 +1,7 @@
 //! The command-line front end: parse, dispatch, map outcomes to exit codes.
 
 mod args;
+mod child_server;
 mod load_cmd;
 mod run_cmd;
 mod serve_cmd;
@@ -32,7 +33,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Command::Serve(args) => serve_cmd::run(&args, &files, out, err),
         Command::Run(args) => run_cmd::run(&args, &files, out, err),
         Command::Suites(command) => suites_cmd::run(command, &files, out, err),
-        Command::Load(args) => load_cmd::run(&args, &files, out, err),
+        Command::Load(args) => load_cmd::run(&args, &files, cli.specs.as_deref(), out, err),
     }
 }
 

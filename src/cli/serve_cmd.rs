@@ -69,8 +69,22 @@ pub fn run(args: &ServeArgs, files: &SpecFiles, out: &mut dyn Write, err: &mut d
         let _ = write!(err, "{}", server::banner(&server, &data_name, builtin));
         let _ = writeln!(err, "  stop with     Ctrl-C");
         let _ = err.flush();
+        if args.ready_line {
+            // The parent waits for this line; flushed so it does not sit in a buffer.
+            let _ = writeln!(out, "{}{}", super::child_server::READY_PREFIX, server.base_url());
+            let _ = out.flush();
+        }
         tracing::info!(addr = %server.addr, base_path = %server.base_path, "reference server started");
-        let signal = stop_signal().await;
+        let signal = if args.ready_line {
+            // A child of `load` also stops when its parent's end of stdin closes, so a parent that
+            // dies without cleaning up (SIGKILL) leaves no server behind.
+            tokio::select! {
+                s = stop_signal() => s,
+                s = stdin_closed() => s,
+            }
+        } else {
+            stop_signal().await
+        };
         tracing::info!(signal, "stopping");
         if tokio::time::timeout(SHUTDOWN_GRACE, server.shutdown()).await.is_err() {
             tracing::warn!("open connections did not close within {SHUTDOWN_GRACE:?}; stopping anyway");
@@ -139,6 +153,21 @@ fn stderr_file() -> Option<std::fs::File> {
 }
 
 /// Waits for Ctrl-C, or SIGTERM on Unix; returns which.
+/// Resolves when standard input reaches its end. A plain thread, not `spawn_blocking`: a runtime
+/// waits for its blocking tasks when it shuts down, and this read may never end.
+async fn stdin_closed() -> &'static str {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let spawned = std::thread::Builder::new().name("stdin-watch".into()).spawn(move || {
+        let _ = std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink());
+        let _ = tx.send(());
+    });
+    if spawned.is_err() {
+        return std::future::pending().await;
+    }
+    let _ = rx.await;
+    "stdin closed"
+}
+
 async fn stop_signal() -> &'static str {
     #[cfg(unix)]
     {

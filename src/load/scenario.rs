@@ -21,11 +21,14 @@ use goose::metrics::GooseRequestMetricTimingData;
 use parking_lot::Mutex;
 use serde_json::Value;
 
+use super::sparse::{Extraction, Want};
 use super::summary::Counters;
+use super::validation_memo::ValidationMemo;
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::run::Credentials;
 use crate::schema::{SchemaRegistry, Side};
 use crate::spec::Spec;
+use crate::suite::body_text::BodyText;
 use crate::suite::template::{self, Vars};
 use crate::suite::{StepDef, SuiteFile};
 
@@ -46,8 +49,49 @@ pub struct LoadStep {
     /// The built-ins the body uses: only those are refreshed per request (formatting a date for
     /// every request that does not send one is wasted generator time).
     builtins: Vec<&'static str>,
+    /// The body template compiled to text with holes.
+    body: BodyText,
+    /// What the checks read of a response: `error`, `operationID`, the captures, the skip rule.
+    reads: Reads,
     /// The full URL, set once the target is known.
     url: String,
+    /// The same, parsed once: building each request from a parsed URL saves Goose's join and
+    /// reqwest's parse per request.
+    parsed_url: Option<reqwest::Url>,
+}
+
+/// The members of a response a step reads, and where each lands in the extraction's answer.
+#[derive(Debug, Clone)]
+struct Reads {
+    extraction: Extraction,
+    /// Per capture: its variable and the slots of its `a|b` alternatives.
+    captures: Vec<(String, Vec<usize>)>,
+    skip_non_empty: Option<usize>,
+}
+
+const ERROR_SLOT: usize = 0;
+const OPERATION_ID_SLOT: usize = 1;
+
+impl Reads {
+    fn of(def: &StepDef) -> Self {
+        let mut wanted: Vec<(String, Want)> =
+            vec![("/error".into(), Want::Value), ("/operationID".into(), Want::Value)];
+        let mut captures = Vec::new();
+        for (name, pointer) in &def.capture {
+            let mut slots = Vec::new();
+            for alternative in pointer.split('|') {
+                slots.push(wanted.len());
+                wanted.push((alternative.trim().to_string(), Want::Value));
+            }
+            captures.push((name.clone(), slots));
+        }
+        let skip_non_empty = def.skip_unless.as_ref().and_then(|s| s.non_empty.as_ref()).map(|p| {
+            wanted.push((p.clone(), Want::NonEmptyArray));
+            wanted.len() - 1
+        });
+        let extraction = Extraction::new(wanted.iter().map(|(p, w)| (p.as_str(), *w)));
+        Self { extraction, captures, skip_non_empty }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -138,7 +182,17 @@ pub fn parse(label: &str, text: &str, spec: &Spec) -> Result<LoadScenario, Diagn
                     template::variables_in_value(body, &mut used);
                 }
                 let builtins = template::BUILTINS.iter().copied().filter(|b| used.iter().any(|u| u == b)).collect();
-                Some(LoadStep { name: request_name(s), def: s.clone(), envelope, builtins, url: String::new() })
+                let body = BodyText::compile(s.body.as_ref().unwrap_or(&Value::Object(serde_json::Map::new())));
+                Some(LoadStep {
+                    name: request_name(s),
+                    def: s.clone(),
+                    envelope,
+                    builtins,
+                    body,
+                    reads: Reads::of(s),
+                    url: String::new(),
+                    parsed_url: None,
+                })
             })
             .collect()
     };
@@ -186,6 +240,7 @@ pub struct Runtime {
     pub validate_sample: f64,
     pub counters: Mutex<Counters>,
     pub live: Option<Live>,
+    memo: ValidationMemo,
     seq: AtomicU64,
     run_id: String,
 }
@@ -200,12 +255,14 @@ impl Runtime {
         live: bool,
     ) -> Self {
         let now = now_ms();
+        let memo = ValidationMemo::new(registry.spec());
         Self {
             registry,
             target: target.trim_end_matches('/').to_string(),
             credentials,
             think,
             validate_sample,
+            memo,
             counters: Mutex::new(Counters::default()),
             live: live.then(Live::default),
             seq: AtomicU64::new(u64::try_from(now / 1000).unwrap_or(0)),
@@ -346,17 +403,16 @@ async fn run_step(
     loop {
         attempt += 1;
         rt.refresh(vars, user.weighted_users_index, &step.builtins);
-        let body = match &def.body {
-            Some(b) => template::render(b, vars).map_err(|e| {
-                Box::new(TransactionError::Custom(format!("{}: cannot render the body: {e}", step.name)))
-            })?,
-            None => Value::Object(serde_json::Map::new()),
+        let body = step
+            .body
+            .render(vars)
+            .map_err(|e| Box::new(TransactionError::Custom(format!("{}: cannot render the body: {e}", step.name))))?;
+        let builder = match &step.parsed_url {
+            Some(url) => user.client.post(url.clone()),
+            None => user.get_request_builder(&GooseMethod::Post, &step.url)?,
         };
-        let builder = user
-            .get_request_builder(&GooseMethod::Post, &step.url)?
-            .header("Content-Type", "application/json")
-            .header("Accept", "application/json")
-            .body(body.to_string());
+        let builder =
+            builder.header("Content-Type", "application/json").header("Accept", "application/json").body(body);
         let request = GooseRequest::builder().name(step.name.as_str()).set_request_builder(builder).build();
         let mut goose = user.request(request).await?;
         let response = match goose.response {
@@ -383,19 +439,23 @@ async fn run_step(
         };
         let sampled =
             rt.validate_sample >= 1.0 || (rt.validate_sample > 0.0 && rand::random::<f64>() < rt.validate_sample);
-        // Most loop steps only need the envelope: reading just `error` and `operationID` (serde skips
-        // the rest without building it) costs a fraction of a full Value, which dominated the
-        // generator's CPU. Validation, captures and skip rules need the whole body.
-        let needs_body = sampled || !def.capture.is_empty() || def.skip_unless.is_some();
-        let envelope: Option<EnvelopeView> =
-            if needs_body { None } else { serde_json::from_slice::<EnvelopeView>(&bytes).ok() };
-        let parsed: Option<Value> = if envelope.is_some() { None } else { serde_json::from_slice(&bytes).ok() };
-        let error_field = match (&envelope, &parsed) {
-            (Some(view), _) => view.error.clone(),
-            (None, Some(body)) => body.get("error").cloned(),
-            (None, None) => None,
+        // Only a sampled response is parsed whole (the schema needs it); the others are read
+        // sparsely, which costs a fraction of building the tree. Both give the same answers.
+        let memo_key = if sampled && rt.memo.is_maskable(&def.call) { rt.memo.key(&def.call, &bytes) } else { None };
+        let remembered = memo_key.and_then(|k| rt.memo.get(k));
+        let (document, found) = if sampled && remembered.is_none() {
+            match serde_json::from_slice::<Value>(&bytes) {
+                Ok(v) => {
+                    let found = step.reads.extraction.answer(&v);
+                    (Some(v), Some(found))
+                }
+                Err(_) => (None, None),
+            }
+        } else {
+            (None, step.reads.extraction.read(&bytes).ok())
         };
-        let code = error_field.as_ref().and_then(|e| e.get("code")).and_then(Value::as_str).map(String::from);
+        let error_field = found.as_ref().and_then(|f| f[ERROR_SLOT].as_ref());
+        let code = error_field.and_then(|e| e.get("code")).and_then(Value::as_str).map(String::from);
         if status == 412 && code.as_deref() == Some("SESSION") && relogin && attempt == 1 {
             // A session that expired under load is the target's right; log in again once, count it,
             // and retry the step with the new session.
@@ -435,11 +495,11 @@ async fn run_step(
                 }
             };
         }
-        if envelope.is_none() && parsed.is_none() {
+        let Some(found) = found else {
             return fail(user, rt, &mut goose.request, step, "GEN-HTTP-003", Some(status), "the body is not JSON");
-        }
+        };
         if step.envelope {
-            match &error_field {
+            match &found[ERROR_SLOT] {
                 Some(Value::Null) => {}
                 None => {
                     let message = "no `error` field in the envelope";
@@ -450,37 +510,46 @@ async fn run_step(
                     return fail(user, rt, &mut goose.request, step, "GEN-ENV-006", Some(status), message);
                 }
             }
-            let operation_id = match (&envelope, &parsed) {
-                (Some(view), _) => view.operation_id.clone(),
-                (None, Some(body)) => body.get("operationID").cloned(),
-                (None, None) => None,
-            };
-            if operation_id.is_none_or(|v| v.is_null()) {
+            if found[OPERATION_ID_SLOT].as_ref().is_none_or(Value::is_null) {
                 let message = "no `operationID` in the envelope";
                 return fail(user, rt, &mut goose.request, step, "GEN-ENV-001", Some(status), message);
             }
         }
-        let Some(body) = parsed else { return Ok(Flow::Next) };
-        if sampled {
-            if let Some(v) = rt.registry.check(&def.call, Side::Response, &body).first() {
-                let message =
-                    format!("{} {}", if v.instance_path.is_empty() { "/" } else { &v.instance_path }, v.message);
-                return fail(user, rt, &mut goose.request, step, &v.requirement, Some(status), &message);
+        let verdict = match (remembered, &document) {
+            (Some(verdict), _) => {
+                rt.counters.lock().validated += 1;
+                verdict
             }
+            (None, Some(document)) => {
+                {
+                    let mut c = rt.counters.lock();
+                    c.validated += 1;
+                    c.validated_distinct += 1;
+                }
+                let verdict = rt.registry.check(&def.call, Side::Response, document).first().map(|v| {
+                    let at = if v.instance_path.is_empty() { "/" } else { &v.instance_path };
+                    (v.requirement.clone(), format!("{at} {}", v.message))
+                });
+                if let Some(key) = memo_key {
+                    rt.memo.put(key, verdict.clone());
+                }
+                verdict
+            }
+            (None, None) => None,
+        };
+        if let Some((requirement, message)) = verdict {
+            return fail(user, rt, &mut goose.request, step, &requirement, Some(status), &message);
         }
         if let Some(skip) = &def.skip_unless {
             let lacks = skip.status.is_some_and(|s| s != status)
-                || skip
-                    .non_empty
-                    .as_ref()
-                    .is_some_and(|p| body.pointer(p).and_then(Value::as_array).is_none_or(Vec::is_empty));
+                || step.reads.skip_non_empty.is_some_and(|slot| found[slot].is_none());
             if lacks {
                 rt.counters.lock().ended_early += 1;
                 return Ok(Flow::EndIteration);
             }
         }
-        for (name, ptr) in &def.capture {
-            match body.pointer(ptr).filter(|v| !v.is_null()) {
+        for (name, slots) in &step.reads.captures {
+            match slots.iter().find_map(|&slot| found[slot].as_ref().filter(|v| !v.is_null())) {
                 Some(v) => {
                     vars.insert(name.clone(), v.clone());
                 }
@@ -492,20 +561,6 @@ async fn run_step(
         }
         return Ok(Flow::Next);
     }
-}
-
-/// The envelope of a response, read without building the rest of the body: `error` is `None` when
-/// the field is missing and `Some(Null)` when it is null.
-#[derive(serde::Deserialize)]
-struct EnvelopeView {
-    #[serde(default, deserialize_with = "present")]
-    error: Option<Value>,
-    #[serde(rename = "operationID", default, deserialize_with = "present")]
-    operation_id: Option<Value>,
-}
-
-fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
-    <Value as serde::Deserialize>::deserialize(d).map(Some)
 }
 
 /// One Goose transaction: the setup (on start) or one loop iteration.
@@ -552,6 +607,7 @@ pub fn goose_scenario(
     let mut scenario = scenario.clone();
     for step in scenario.setup.iter_mut().chain(scenario.steps.iter_mut()) {
         step.url = format!("{}{}", rt.target, step.def.call);
+        step.parsed_url = reqwest::Url::parse(&step.url).ok();
     }
     let shared = Arc::new(scenario.clone());
     Ok(Scenario::new(&scenario.name)

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use goose::metrics::{GooseMetrics, GooseRequestMetricTimingData};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::threshold::{Metric, Threshold, ThresholdVerdict};
@@ -15,7 +16,7 @@ use super::threshold::{Metric, Threshold, ThresholdVerdict};
 pub const FORMAT_VERSION: u32 = 1;
 pub const FILE_NAME: &str = "load-summary.json";
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RequestStats {
     /// The request name (a step name of the scenarios), or `all`.
     pub name: String,
@@ -31,13 +32,13 @@ pub struct RequestStats {
     pub max_ms: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ScenarioMix {
     pub name: String,
     pub weight: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct LoadSummary {
     pub format_version: u32,
     pub tool_version: String,
@@ -63,6 +64,13 @@ pub struct LoadSummary {
     pub tolerated_rejections: u64,
     /// Loop iterations that ended early because the target lacked data (`skip_unless`, captures).
     pub iterations_ended_early: u64,
+    /// Responses checked against their endpoint's full JSON Schema (`--validate-sample`).
+    #[serde(default)]
+    pub schema_validated: u64,
+    /// Of those, the distinct documents, each parsed and validated once (the others had the same
+    /// verdict by construction: see src/load/validation_memo.rs).
+    #[serde(default)]
+    pub schema_validated_distinct: u64,
     pub thresholds: Vec<ThresholdVerdict>,
     pub passed: bool,
 }
@@ -75,6 +83,8 @@ pub struct Counters {
     pub relogins: u64,
     pub tolerated: u64,
     pub ended_early: u64,
+    pub validated: u64,
+    pub validated_distinct: u64,
 }
 
 /// A histogram-backed view used for live `--abort-on-fail` checks and tests.
@@ -229,6 +239,11 @@ pub fn render_terminal(s: &LoadSummary) -> String {
         "  re-logins after a session error: {}; tolerated business rejections: {}; iterations ended for lack of data: {}",
         s.relogins, s.tolerated_rejections, s.iterations_ended_early
     );
+    let _ = writeln!(
+        out,
+        "  schema validation: {} responses against their full JSON Schema ({} distinct documents)",
+        s.schema_validated, s.schema_validated_distinct
+    );
     out.push_str(&render_thresholds(&s.thresholds));
     let _ = writeln!(
         out,
@@ -335,6 +350,8 @@ pub fn deterministic(summary: &LoadSummary) -> LoadSummary {
     s.relogins = 0;
     s.tolerated_rejections = 0;
     s.iterations_ended_early = 0;
+    s.schema_validated = 0;
+    s.schema_validated_distinct = 0;
     s.errors_by_requirement.values_mut().for_each(|v| *v = 0);
     s.errors_by_status.values_mut().for_each(|v| *v = 0);
     for t in &mut s.thresholds {

@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// What a threshold measures.
@@ -196,7 +197,7 @@ pub fn parse(text: &str) -> Result<Threshold, ThresholdError> {
 }
 
 /// What a threshold measured and whether it held.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ThresholdVerdict {
     pub threshold: String,
     /// The measured value in the threshold's unit (ms, %, req/s); absent when nothing was measured.

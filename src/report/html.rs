@@ -7,12 +7,15 @@ use serde::Serialize;
 
 use super::findings::{findings, Finding};
 use super::labels;
+use super::load_section::{self, LoadSection};
 use crate::run::model::{EndpointCoverage, Outcome, RunReport, RunStats, RunVerdict};
 
 const TEMPLATE: &str = include_str!("templates/report.html");
 
 #[derive(Serialize)]
 struct View<'a> {
+    /// `conformance` or `load`.
+    kind: &'static str,
     tool: &'a str,
     tool_version: &'a str,
     spec_version: &'a str,
@@ -33,6 +36,7 @@ struct View<'a> {
     coverage: &'a [EndpointCoverage],
     covered: usize,
     skipped: Vec<SkippedRow<'a>>,
+    load: Option<LoadSection>,
 }
 
 #[derive(Serialize)]
@@ -121,6 +125,7 @@ fn escape_html(out: &mut Output, state: &State, value: &Value) -> Result<(), min
 
 fn view(report: &RunReport) -> View<'_> {
     View {
+        kind: labels::kind(report),
         tool: &report.tool,
         tool_version: &report.tool_version,
         spec_version: &report.spec_version,
@@ -135,7 +140,7 @@ fn view(report: &RunReport) -> View<'_> {
         reason: labels::verdict_reason(report),
         partial: report.interrupted.then(labels::partial_line),
         stats: &report.stats,
-        findings: findings(report).iter().map(finding_view).collect(),
+        findings: findings(report).iter().map(|f| finding_view(report, f)).collect(),
         requirements: report
             .requirements
             .iter()
@@ -158,6 +163,7 @@ fn view(report: &RunReport) -> View<'_> {
             .filter(|c| c.outcome == Outcome::Skipped)
             .map(|c| SkippedRow { case_id: &c.id, reason: labels::skip_reason(c).unwrap_or("") })
             .collect(),
+        load: report.load.as_ref().map(load_section::section),
     }
 }
 
@@ -165,7 +171,7 @@ fn requirement_anchor(id: &str) -> String {
     format!("req-{id}")
 }
 
-fn finding_view(f: &Finding) -> FindingView {
+fn finding_view(report: &RunReport, f: &Finding) -> FindingView {
     let check = f.check;
     FindingView {
         outcome: labels::outcome(f.outcome),
@@ -174,7 +180,11 @@ fn finding_view(f: &Finding) -> FindingView {
         step: labels::step(f.step_index, f.step),
         headline: if check.is_some() { f.headline() } else { "harness error".to_string() },
         error: if check.is_some() { None } else { f.step.error.clone() },
-        requirement_anchor: f.requirement().map(|(id, _)| requirement_anchor(id)),
+        // Only to a row of the requirements table (a load report's THRESHOLD has none).
+        requirement_anchor: f
+            .requirement()
+            .filter(|(id, _)| report.requirements.iter().any(|r| r.id == *id))
+            .map(|(id, _)| requirement_anchor(id)),
         expected: check.and_then(|c| c.expected.clone()),
         actual: check.and_then(|c| c.actual.clone()),
         instance_path: check.and_then(|c| c.instance_path.clone()),

@@ -31,23 +31,51 @@ pub fn verdict(v: RunVerdict) -> &'static str {
     }
 }
 
-/// Why the verdict is what it is, in counts: `2 MUST failures, 1 SHOULD warning`.
+/// What the report is of: `conformance` (`run`) or `load`.
+pub fn kind(report: &RunReport) -> &'static str {
+    if report.load.is_some() {
+        "load"
+    } else {
+        "conformance"
+    }
+}
+
+/// Why the verdict is what it is, in counts: `2 MUST failures, 1 SHOULD warning`; for a load run,
+/// its thresholds first, since they decide it (`1 of 2 thresholds breached, 1 MUST failure`).
 pub fn verdict_reason(report: &RunReport) -> String {
     let s = &report.stats;
+    let Some(load) = &report.load else {
+        return failure_counts(s.must_failures, s.harness_errors, s.should_failures)
+            .unwrap_or_else(|| format!("{} checks held", s.checks));
+    };
+    let total = load.thresholds.len();
+    let breached = load.thresholds.iter().filter(|t| !t.passed).count();
+    let gate = if load.total.count == 0 {
+        "no request was sent".to_string()
+    } else if breached > 0 {
+        format!("{breached} of {total} threshold{} breached", if total == 1 { "" } else { "s" })
+    } else {
+        format!("every threshold held ({total})")
+    };
+    // The threshold cases are MUST checks too; their breaches are already in `gate`.
+    match failure_counts(s.must_failures.saturating_sub(breached), s.harness_errors, s.should_failures) {
+        Some(counts) => format!("{gate}, {counts}"),
+        None => gate,
+    }
+}
+
+/// `2 MUST failures, 1 SHOULD warning`; None when every count is zero.
+fn failure_counts(must_failures: usize, harness_errors: usize, should_failures: usize) -> Option<String> {
     let parts: Vec<String> = [
-        (s.must_failures, "MUST failure", "MUST failures"),
-        (s.harness_errors, "harness error", "harness errors"),
-        (s.should_failures, "SHOULD warning", "SHOULD warnings"),
+        (must_failures, "MUST failure", "MUST failures"),
+        (harness_errors, "harness error", "harness errors"),
+        (should_failures, "SHOULD warning", "SHOULD warnings"),
     ]
     .into_iter()
     .filter(|(n, _, _)| *n > 0)
     .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
     .collect();
-    if parts.is_empty() {
-        format!("{} checks held", s.checks)
-    } else {
-        parts.join(", ")
-    }
+    (!parts.is_empty()).then(|| parts.join(", "))
 }
 
 /// `step 2 "check in" (/mobile/v2/notification/checkin)`; the name is left out when it is the path.

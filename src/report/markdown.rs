@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use super::findings::{findings, Finding};
 use super::labels::{self, PARTIAL, PARTIAL_WHY};
+use super::load_section::{self, CountRow, LoadSection};
 use crate::run::model::{Outcome, RunReport};
 
 /// More rows than this make the comment longer than reviewers read.
@@ -14,7 +15,8 @@ const MAX_VALUE_CHARS: usize = 80;
 
 pub fn render(report: &RunReport) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "## {} verdict: **{}**\n", report.tool, labels::verdict(report.verdict));
+    let kind = if report.load.is_some() { " load" } else { "" };
+    let _ = writeln!(out, "## {}{kind} verdict: **{}**\n", report.tool, labels::verdict(report.verdict));
     if report.interrupted {
         let _ = writeln!(out, "> **{PARTIAL}** ({PARTIAL_WHY}).\n");
     }
@@ -41,6 +43,10 @@ pub fn render(report: &RunReport) -> String {
         s.cases, s.passed, s.warned, s.failed, s.errored, s.skipped, s.checks, s.must_failures, s.should_failures
     );
 
+    if let Some(load) = &report.load {
+        load_tables(&mut out, &load_section::section(load));
+    }
+
     let all = findings(report);
     let (warnings, failures): (Vec<&Finding>, Vec<&Finding>) = all.iter().partition(|f| f.outcome == Outcome::Warn);
     if !failures.is_empty() {
@@ -54,6 +60,49 @@ pub fn render(report: &RunReport) -> String {
         out.push_str("\n</details>\n");
     }
     out
+}
+
+/// The figures of a load run: per request, the thresholds, the failures by requirement and status.
+fn load_tables(out: &mut String, load: &LoadSection) {
+    let _ = writeln!(out, "\n### Load\n\n{}.\n", text(&load.shape));
+    out.push_str("| request | count | errors | req/s | p50 ms | p90 ms | p95 ms | p99 ms | max ms |\n");
+    out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for r in &load.requests {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            code(&r.name),
+            r.count,
+            r.errors,
+            r.rps,
+            r.p50,
+            r.p90,
+            r.p95,
+            r.p99,
+            r.max
+        );
+    }
+    if !load.thresholds.is_empty() {
+        out.push_str("\n| threshold | measured | verdict |\n|---|---:|---|\n");
+        for t in &load.thresholds {
+            let _ = writeln!(out, "| {} | {} | {} |", code(&t.threshold), text(&t.measured), t.verdict);
+        }
+    }
+    if load.by_requirement.is_empty() {
+        out.push_str("\nNo failed check.\n");
+    } else {
+        counts(out, "requirement", &load.by_requirement);
+        counts(out, "status", &load.by_status);
+    }
+    let _ = writeln!(out, "\n{}.", text(&load.counters.join("; ")));
+}
+
+/// Failed requests by `key` (requirement or status).
+fn counts(out: &mut String, key: &str, rows: &[CountRow]) {
+    let _ = writeln!(out, "\n| failures by {key} | responses |\n|---|---:|");
+    for r in rows {
+        let _ = writeln!(out, "| {} | {} |", code(&r.key), r.count);
+    }
 }
 
 fn table(out: &mut String, rows: &[&Finding]) {

@@ -8,6 +8,9 @@
 //! | `markdown` | `itsm-conform.md`         | a pull-request comment                       |
 //! | `html`     | `itsm-conform.html`       | people: every requirement, endpoint and piece of evidence |
 //!
+//! `load` writes the same formats of its own report (`RunReport::load` set) as `load.junit.xml`,
+//! `load.json` …, so both commands can share an output directory.
+//!
 //! The terminal summary is not a file format: `run` prints it after the run.
 
 mod findings;
@@ -15,6 +18,7 @@ mod html;
 pub mod json;
 mod junit;
 mod labels;
+mod load_section;
 mod markdown;
 pub mod redact;
 mod terminal;
@@ -39,16 +43,27 @@ impl ReportFormat {
     pub const ALL: [ReportFormat; 4] =
         [ReportFormat::Junit, ReportFormat::Json, ReportFormat::Markdown, ReportFormat::Html];
 
-    /// The fixed file name in the output directory, so CI configurations can name it in advance.
-    pub fn file_name(self) -> &'static str {
+    /// What follows the prefix in the file name.
+    pub fn extension(self) -> &'static str {
         match self {
-            ReportFormat::Junit => "itsm-conform.junit.xml",
-            ReportFormat::Json => "itsm-conform.json",
-            ReportFormat::Markdown => "itsm-conform.md",
-            ReportFormat::Html => "itsm-conform.html",
+            ReportFormat::Junit => ".junit.xml",
+            ReportFormat::Json => ".json",
+            ReportFormat::Markdown => ".md",
+            ReportFormat::Html => ".html",
         }
     }
+
+    /// The fixed file name in the output directory (`itsm-conform.junit.xml` with [`RUN_PREFIX`]),
+    /// so CI configurations can name it in advance.
+    pub fn file_name(self, prefix: &str) -> String {
+        format!("{prefix}{}", self.extension())
+    }
 }
+
+/// The file-name prefix of `run`'s reports.
+pub const RUN_PREFIX: &str = "itsm-conform";
+/// The file-name prefix of `load`'s reports: never `run`'s, so neither overwrites the other.
+pub const LOAD_PREFIX: &str = "load";
 
 pub fn render(format: ReportFormat, report: &RunReport) -> String {
     match format {
@@ -59,15 +74,26 @@ pub fn render(format: ReportFormat, report: &RunReport) -> String {
     }
 }
 
-/// Writes each format (once, even if named twice) to its file in `dir`, atomically so a reader or
-/// an interrupted run never sees half a report; returns the paths written, in `formats` order.
+/// Writes `run`'s reports: [`write_reports_as`] with [`RUN_PREFIX`].
 pub fn write_reports(report: &RunReport, dir: &Path, formats: &[ReportFormat]) -> std::io::Result<Vec<PathBuf>> {
+    write_reports_as(report, dir, RUN_PREFIX, formats)
+}
+
+/// Writes each format (once, even if named twice) to its file `<prefix><extension>` in `dir`,
+/// atomically so a reader or an interrupted run never sees half a report; returns the paths
+/// written, in `formats` order.
+pub fn write_reports_as(
+    report: &RunReport,
+    dir: &Path,
+    prefix: &str,
+    formats: &[ReportFormat],
+) -> std::io::Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for (i, &format) in formats.iter().enumerate() {
         if formats[..i].contains(&format) {
             continue;
         }
-        let path = dir.join(format.file_name());
+        let path = dir.join(format.file_name(prefix));
         crate::fsx::write_atomic(&path, render(format, report).as_bytes())?;
         written.push(path);
     }

@@ -23,13 +23,20 @@ pub fn secrets(text: &str, secrets: &[String]) -> String {
 }
 
 /// A copy of `report` with its nondeterminism replaced by fixed placeholders: the start time, every
-/// duration, ports in URLs, clock-derived numbers in bodies and session ids.
+/// duration, ports in URLs, clock-derived numbers in bodies and session ids. A load section keeps
+/// its figures, like the evidence of a check (`load::summary::deterministic` blanks them too).
 pub fn deterministic(report: &RunReport) -> RunReport {
     let mut r = report.clone();
     r.started_at = TIME.to_string();
     r.duration_ms = 0;
     r.target = text(&r.target);
     r.notes = r.notes.iter().map(|n| text(n)).collect();
+    if let Some(load) = &mut r.load {
+        load.started_at = TIME.to_string();
+        load.duration_s = 0.0;
+        load.target = text(&load.target);
+        map_opt(&mut load.stop_reason, text);
+    }
     for case in &mut r.cases {
         case.duration_ms = 0;
         for step in &mut case.steps {

@@ -80,8 +80,19 @@ impl Credentials {
 
     /// The demo accounts of a running reference server, every account of each role.
     pub fn of_reference(server: &crate::server::RunningServer) -> Self {
+        Self::of_users(server.credentials())
+    }
+
+    /// The accounts of the built-in data set: those of a reference server started without
+    /// `--data` (a child process, whose users this process cannot ask for).
+    pub fn of_builtin_data() -> Self {
+        Self::of_users(crate::server::DataSet::builtin().users.into_iter().map(|u| (u.login, u.password, u.role)))
+    }
+
+    /// Pools by role from (login, password, role), in data-set order.
+    fn of_users(users: impl IntoIterator<Item = (String, String, crate::server::data::Role)>) -> Self {
         let mut pools: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-        for (login, password, role) in server.credentials() {
+        for (login, password, role) in users {
             pools.entry(format!("{role:?}").to_lowercase()).or_default().push((login, password));
         }
         Self::from_pools(pools)
@@ -126,6 +137,14 @@ mod tests {
         assert_eq!(c.secrets(), ["pa", "pb", "pc"]);
         assert!(Credentials::parse("c.yaml", "technician: []\n").unwrap_err().contains("no account"));
         assert!(Credentials::parse("c.yaml", "chef: {user: a, password: b}\n").unwrap_err().contains("unknown role"));
+    }
+
+    #[test]
+    fn the_builtin_data_gives_the_documented_demo_accounts() {
+        let c = Credentials::of_builtin_data();
+        assert_eq!(c.roles["technician"], ("tecnico".into(), "tecnico-demo".into()));
+        assert_eq!(c.roles["approver"], ("aprovador".into(), "aprovador-demo".into()));
+        assert!(c.pools["technician"].iter().any(|(u, _)| u == "tecnico2"));
     }
 }
 

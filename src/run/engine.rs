@@ -12,7 +12,9 @@ use super::checks::{self, CheckInput, RunMemory};
 use super::config::RunConfig;
 use super::generate;
 use super::http;
-use super::model::{CaseResult, Outcome, RequestRecord, ResponseRecord, RunReport, StepResult, FORMAT_VERSION};
+use super::model::{
+    CaseResult, Outcome, RequestRecord, ResponseRecord, RunReport, StepResult, FORMAT_VERSION, SPEC_VERSION, TOOL,
+};
 use super::verdict;
 use crate::report::redact;
 use crate::schema::SchemaRegistry;
@@ -165,9 +167,9 @@ pub async fn run_suites(
     }
     Ok(RunReport {
         format_version: FORMAT_VERSION,
-        tool: "itsm-conform".into(),
+        tool: TOOL.into(),
         tool_version: env!("CARGO_PKG_VERSION").into(),
-        spec_version: "CITSmart 7.00 endpoint table".into(),
+        spec_version: SPEC_VERSION.into(),
         target: config.target.clone(),
         embedded_target: config.embedded,
         started_at,
@@ -181,6 +183,7 @@ pub async fn run_suites(
         selection: config.selection.describe(),
         notes: Vec::new(),
         extra: Value::Null,
+        load: None,
     })
 }
 

@@ -5,10 +5,16 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::load::LoadSummary;
 use crate::spec::Level;
 
 /// Bumped when the JSON report changes incompatibly; its JSON Schema is specs/meta/report.schema.json.
 pub const FORMAT_VERSION: u32 = 1;
+
+/// `tool` of every report, `run`'s and `load`'s.
+pub const TOOL: &str = "itsm-conform";
+/// `spec_version` of every report: what the spec in specs/ was derived from.
+pub const SPEC_VERSION: &str = "CITSmart 7.00 endpoint table";
 
 /// The outcome of one check or one step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
@@ -172,4 +178,8 @@ pub struct RunReport {
     pub notes: Vec<String>,
     #[serde(default, skip_serializing_if = "Value::is_null")]
     pub extra: Value,
+    /// The figures of a load run (`itsm-conform load`), whose thresholds and broken requirements
+    /// are also its cases; absent in a conformance run's report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load: Option<LoadSummary>,
 }

@@ -6,6 +6,7 @@ use super::model::{
     CaseResult, CheckResult, EndpointCoverage, Outcome, RequirementVerdict, RunStats, RunVerdict, StepResult,
 };
 use crate::exit;
+use crate::load::LoadSummary;
 use crate::spec::{Level, Spec};
 
 /// The outcome of a failed check at this level: a failed MUST fails, a failed SHOULD (or MAY) warns.
@@ -91,6 +92,28 @@ pub fn exit_code(verdict: RunVerdict) -> u8 {
     match verdict {
         RunVerdict::Pass => exit::OK,
         RunVerdict::Fail => exit::CONFORMANCE_FAILURE,
+        RunVerdict::Error => exit::HARNESS_ERROR,
+    }
+}
+
+/// A load run is gated by its thresholds: they weigh the checks broken under load (`error-rate<1%`
+/// by default), which its report lists as cases without deciding the verdict. A run that sent no
+/// request measured nothing: a harness error.
+pub fn load_verdict(summary: &LoadSummary) -> RunVerdict {
+    if summary.total.count == 0 {
+        RunVerdict::Error
+    } else if summary.passed {
+        RunVerdict::Pass
+    } else {
+        RunVerdict::Fail
+    }
+}
+
+/// A breached threshold has its own exit code, so CI can tell it from a conformance failure.
+pub fn load_exit_code(verdict: RunVerdict) -> u8 {
+    match verdict {
+        RunVerdict::Pass => exit::OK,
+        RunVerdict::Fail => exit::THRESHOLD_BREACHED,
         RunVerdict::Error => exit::HARNESS_ERROR,
     }
 }

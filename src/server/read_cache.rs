@@ -6,15 +6,14 @@
 //! - only the endpoints of [`CACHEABLE`] are cached: their handlers only read the world, and their
 //!   answer depends on nothing but the world, the session's user and the request body (no clock, no
 //!   session id); the cache is bypassed while any fault is active;
-//! - every request to any other endpoint (a possible write) bumps the [`Generation`] *after* its
-//!   handler ran, and an entry is only used in the generation it was computed in, so a read that
+//! - every write to the world bumps the world's generation as it releases the lock
+//!   (`world_cell.rs`), and an entry is only used in the generation it was computed in, so a read that
 //!   starts after a write has answered never sees an answer computed before that write;
 //! - an entry is keyed by the exact request bytes and remembers the session and user it was
 //!   computed for; a hit is only served while that session is still alive for that user.
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use parking_lot::Mutex;
@@ -41,21 +40,6 @@ const MAX_KEY: usize = 4096;
 
 /// The envelope keys `Reply::render` appends; an answer that already has one is not cached.
 const ENVELOPE: [&str; 3] = ["dateTime", "operationID", "error"];
-
-/// Shared by all endpoints: bumped after every request that may have written.
-#[derive(Default)]
-pub struct Generation(AtomicU64);
-
-impl Generation {
-    /// Read before running a handler; the entry computed then is stored under this generation.
-    pub fn current(&self) -> u64 {
-        self.0.load(Ordering::SeqCst)
-    }
-
-    pub fn bump(&self) {
-        self.0.fetch_add(1, Ordering::SeqCst);
-    }
-}
 
 /// One cached answer.
 pub struct Entry {
@@ -139,13 +123,13 @@ mod tests {
 
     #[test]
     fn entries_live_in_one_generation() {
-        let generation = Generation::default();
+        let mut generation = 0;
         let cache = ReadCache::default();
-        let g = generation.current();
+        let g = generation;
         cache.put(b"{}", g, Some("s".into()), Some("u".into()), Arc::from(&b"{"[..]));
         assert_eq!(cache.get(b"{}", g).map(|e| e.prefix.clone()).as_deref(), Some(&b"{"[..]));
         assert!(cache.get(b"{ }", g).is_none());
-        generation.bump();
-        assert!(cache.get(b"{}", generation.current()).is_none());
+        generation += 1;
+        assert!(cache.get(b"{}", generation).is_none());
     }
 }

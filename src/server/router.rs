@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 use super::context::Ctx;
 use super::faults::FaultKind;
 use super::handlers;
-use super::read_cache::{self, Generation, ReadCache};
+use super::read_cache::{self, ReadCache};
 use super::reply::Reply;
 use super::state::AppState;
 use crate::spec::{xml, Endpoint, Group};
@@ -30,7 +30,6 @@ struct Route {
     /// Base path + endpoint path, for the request log.
     full_path: Arc<str>,
     /// Shared by all routes: bumped after every request to a route without a cache.
-    generation: Arc<Generation>,
     /// The answers of this endpoint, when it is a pure read (`read_cache::CACHEABLE`).
     cache: Option<Arc<ReadCache>>,
 }
@@ -38,7 +37,6 @@ struct Route {
 pub fn router(state: Arc<AppState>, base_path: &str) -> Router {
     let base = base_path.trim_end_matches('/');
     let mut router = Router::new();
-    let generation = Arc::new(Generation::default());
     for endpoint in &state.spec.endpoints {
         let Some(handler) = handlers::handler_for(&endpoint.path) else { continue };
         let full_path: Arc<str> = format!("{base}{}", endpoint.path).into();
@@ -47,7 +45,6 @@ pub fn router(state: Arc<AppState>, base_path: &str) -> Router {
             endpoint: Arc::new(endpoint.clone()),
             handler,
             full_path: full_path.clone(),
-            generation: generation.clone(),
             cache: read_cache::CACHEABLE.contains(&endpoint.path.as_str()).then(|| Arc::new(ReadCache::default())),
         };
         router = router.route(&full_path, post(dispatch).with_state(route));
@@ -121,7 +118,7 @@ async fn respond(route: &Route, body: Result<Bytes, axum::extract::rejection::By
 /// renders, applies faults; returns the status and the serialized body.
 fn process(state: &AppState, route: &Route, body: &[u8]) -> (u16, Vec<u8>) {
     let cache = route.cache.as_deref().filter(|_| state.faults.is_empty());
-    let generation = route.generation.current();
+    let generation = state.world.generation();
     if let Some(entry) = cache.and_then(|c| c.get(body, generation)) {
         // The same bytes in the same generation: the same answer, while the session lives.
         if entry.session_id.as_deref().and_then(|id| state.session_user(id)) == entry.login {
@@ -142,12 +139,8 @@ fn process(state: &AppState, route: &Route, body: &[u8]) -> (u16, Vec<u8>) {
         Ok(value) => value,
     };
     let Some(cache) = cache else {
-        let reply = run(state, route, &value);
-        if route.cache.is_none() {
-            // This endpoint may have written: answers cached before are stale from now on.
-            route.generation.bump();
-        }
-        return finish(state, route, reply);
+        // A write to the world bumps its generation as it releases the lock (world_cell.rs).
+        return finish(state, route, run(state, route, &value));
     };
     let login = match authenticate(state, route, &value) {
         Ok(login) => login,

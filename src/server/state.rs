@@ -9,6 +9,7 @@ use parking_lot::Mutex;
 
 use super::faults::FaultSet;
 use super::world::World;
+use super::world_cell::WorldCell;
 use crate::spec::Spec;
 
 #[derive(Debug, Clone)]
@@ -19,7 +20,7 @@ pub struct Session {
 }
 
 pub struct AppState {
-    pub world: Mutex<World>,
+    pub world: WorldCell,
     pub sessions: Mutex<HashMap<String, Session>>,
     pub faults: FaultSet,
     pub session_ttl: Duration,
@@ -34,7 +35,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(world: World, faults: FaultSet, session_ttl: Duration, spec: Arc<Spec>, base_path: String) -> Self {
         Self {
-            world: Mutex::new(world),
+            world: WorldCell::new(world),
             sessions: Mutex::new(HashMap::new()),
             faults,
             session_ttl,

@@ -162,27 +162,37 @@ impl World {
 
     /// A notification list item (specs/defs/mobile.json `notificationItem`, with the v2 extras).
     pub fn notification_item(&self, ticket: &Ticket, task: &Task) -> Value {
-        json!({
-            "number": ticket.number,
-            "taskId": task.task_id,
-            "type": ticket.mobile_type,
-            "date": date_ddmmyyyy(ticket.created_at),
-            "endSLA": end_sla(ticket.created_at, task.sla_minutes),
-            "timeFlag": time_flag(task),
-            "task": task.name,
-            "service": self.service_name(ticket.service_code),
-            "waiting": i64::from(task.kind == TaskKind::Execution || task.state == TaskState::AwaitingApproval),
-            "latitude": ticket.latitude,
-            "longitude": ticket.longitude,
-            "timeSLA": task.sla_minutes,
-            "personal": true,
-            "inService": self.in_service.contains(&task.task_id),
-            "inChekin": i64::from(task.state == TaskState::InCheckin),
-            "typeRequest": i64::from(task.kind == TaskKind::Approval),
-            "contract": ticket.contract_id,
-            "unit": ticket.unit_id,
-            "priorityorder": task.priority_order,
-        })
+        // Built member by member into a map sized once: `json!` grows (and rehashes) the map as it
+        // goes, and lists build dozens of these per request.
+        let fields: [(&str, Value); 19] = [
+            ("number", ticket.number.into()),
+            ("taskId", task.task_id.into()),
+            ("type", ticket.mobile_type.into()),
+            ("date", date_ddmmyyyy(ticket.created_at).into()),
+            ("endSLA", end_sla(ticket.created_at, task.sla_minutes).into()),
+            ("timeFlag", time_flag(task).into()),
+            ("task", task.name.clone().into()),
+            ("service", self.service_name(ticket.service_code).into()),
+            (
+                "waiting",
+                i64::from(task.kind == TaskKind::Execution || task.state == TaskState::AwaitingApproval).into(),
+            ),
+            ("latitude", ticket.latitude.into()),
+            ("longitude", ticket.longitude.into()),
+            ("timeSLA", task.sla_minutes.into()),
+            ("personal", true.into()),
+            ("inService", self.in_service.contains(&task.task_id).into()),
+            ("inChekin", i64::from(task.state == TaskState::InCheckin).into()),
+            ("typeRequest", i64::from(task.kind == TaskKind::Approval).into()),
+            ("contract", ticket.contract_id.into()),
+            ("unit", ticket.unit_id.into()),
+            ("priorityorder", task.priority_order.into()),
+        ];
+        let mut map = serde_json::Map::with_capacity(fields.len());
+        for (key, value) in fields {
+            map.insert(key.to_string(), value);
+        }
+        Value::Object(map)
     }
 
     pub fn service_name(&self, code: i64) -> String {

@@ -1,5 +1,6 @@
 //! Suites: the data format, loading with cross-checks against the spec, and templating.
 
+pub mod body_text;
 mod load;
 mod model;
 pub mod template;
