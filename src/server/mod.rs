@@ -12,7 +12,7 @@ mod reply;
 mod router;
 mod state;
 pub mod world;
-mod world_cell;
+pub(crate) mod world_cell;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -11,6 +11,7 @@ use crate::server::faults::FaultKind;
 use crate::server::input;
 use crate::server::reply::Reply;
 use crate::server::world::{end_sla, is_open, status_name, Position, World, STATUSES};
+use crate::server::world_cell::WorldGuard;
 
 pub fn handler_for(path: &str) -> Option<Handler> {
     let handler: Handler = match path {
@@ -205,14 +206,21 @@ fn attend_request(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
     if mine.is_empty() {
         return Err(Reply::input(format!("Request {number} has no open task for the user")));
     }
-    world.in_service.extend(mine);
-    world.assignments.insert((login, number));
+    // Attending again what is already attended changes nothing: leave the world (and the read
+    // cache's generation) alone then.
+    let assignment = (login, number);
+    if mine.iter().any(|t| !world.in_service.contains(t)) || !world.assignments.contains(&assignment) {
+        world.in_service.extend(mine);
+        world.assignments.insert(assignment);
+    }
     Ok(Reply::ok(json!({ "success": true })))
 }
 
 /// The request number of the task the user is checked in on, dropping a check-in whose task was
 /// since closed by other means (so the user is not blocked for ever).
-fn active_checkin(world: &mut World, login: &str) -> Option<i64> {
+fn active_checkin(world: &mut WorldGuard<'_>, login: &str) -> Option<i64> {
+    // Read through the guard, borrowing mutably only to drop a stale check-in: a refused
+    // check-in is then no write (world_cell.rs).
     let task_id = *world.checkins.get(login)?;
     let live = world
         .find_task(task_id)
