@@ -78,6 +78,13 @@ fn a_short_run_against_the_reference_passes_its_default_thresholds_and_writes_ev
     assert!(s.passed && s.total.count > 0 && s.total.failures == 0, "{stdout}");
     assert!(s.requests.iter().any(|r| r.name == "getNewest" && r.count > 0), "{stdout}");
     assert!(stdout.contains("error-rate<1%") && stdout.contains("p95<500ms") && stdout.contains("PASS"), "{stdout}");
+    // The default validates every response (the memo parses each distinct document once).
+    assert!(
+        s.schema_validated > 0
+            && s.schema_validated <= s.total.count
+            && (1..=s.schema_validated).contains(&s.schema_validated_distinct),
+        "{stdout}"
+    );
 
     // The same summary as a baseline: the deltas are printed.
     let baseline = dir.path().join("load-summary.json");
@@ -91,11 +98,16 @@ fn a_short_run_against_the_reference_passes_its_default_thresholds_and_writes_ev
         "requester",
         "--baseline",
         baseline.to_str().unwrap(),
+        "--validate-sample",
+        "0",
         "--out",
         again.to_str().unwrap(),
     ]);
     assert_eq!(code, 0, "{stdout}\n{stderr}");
     assert!(stdout.contains("against the baseline") && stdout.contains("getByUser"), "{stdout}");
+    let s = summary(&again);
+    assert_eq!((s.schema_validated, s.schema_validated_distinct), (0, 0), "envelope checks only: {stdout}");
+    assert!(s.total.count > 0 && s.total.failures == 0, "{stdout}");
 }
 
 /// Without `--server-exe`, this test binary (not itsm-conform) falls back to the in-process server.

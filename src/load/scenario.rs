@@ -23,7 +23,7 @@ use serde_json::Value;
 
 use super::sparse::{Extraction, Want};
 use super::summary::Counters;
-use super::validation_memo::ValidationMemo;
+use super::validation_memo::{Remembered, ValidationMemo};
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::run::Credentials;
 use crate::schema::{SchemaRegistry, Side};
@@ -67,6 +67,10 @@ struct Reads {
     /// Per capture: its variable and the slots of its `a|b` alternatives.
     captures: Vec<(String, Vec<usize>)>,
     skip_non_empty: Option<usize>,
+    /// Identifies these reads in the validation memo, which remembers their answers with the
+    /// verdict; `None` when a capture or skip rule reads a member the memo masks (its remembered
+    /// value could be another response's).
+    memo_salt: Option<u64>,
 }
 
 const ERROR_SLOT: usize = 0;
@@ -90,7 +94,16 @@ impl Reads {
             wanted.len() - 1
         });
         let extraction = Extraction::new(wanted.iter().map(|(p, w)| (p.as_str(), *w)));
-        Self { extraction, captures, skip_non_empty }
+        // The operationID slot is only tested for presence, which the memo's masking (by kind,
+        // never null) keeps; any other read of a masked member opts out.
+        let masked_read = wanted[OPERATION_ID_SLOT + 1..].iter().any(|(p, _)| {
+            ValidationMemo::MASKED.iter().any(|m| p == &format!("/{m}") || p.starts_with(&format!("/{m}/")))
+        });
+        let memo_salt = (!masked_read).then(|| {
+            let text: Vec<String> = wanted.iter().map(|(p, w)| format!("{p}\u{0}{w:?}")).collect();
+            xxhash_rust::xxh3::xxh3_64(text.join("\u{1}").as_bytes())
+        });
+        Self { extraction, captures, skip_non_empty, memo_salt }
     }
 }
 
@@ -441,18 +454,22 @@ async fn run_step(
             rt.validate_sample >= 1.0 || (rt.validate_sample > 0.0 && rand::random::<f64>() < rt.validate_sample);
         // Only a sampled response is parsed whole (the schema needs it); the others are read
         // sparsely, which costs a fraction of building the tree. Both give the same answers.
-        let memo_key = if sampled && rt.memo.is_maskable(&def.call) { rt.memo.key(&def.call, &bytes) } else { None };
+        let memo_key = match step.reads.memo_salt {
+            Some(salt) if sampled && rt.memo.is_maskable(&def.call) => rt.memo.key(&def.call, salt, &bytes),
+            _ => None,
+        };
+        // A remembered document brings its verdict and the answers of these reads: no parse at all.
         let remembered = memo_key.and_then(|k| rt.memo.get(k));
-        let (document, found) = if sampled && remembered.is_none() {
-            match serde_json::from_slice::<Value>(&bytes) {
+        let (document, found, remembered_verdict) = match remembered {
+            Some(r) => (None, Some(r.found), Some(r.verdict)),
+            None if sampled => match serde_json::from_slice::<Value>(&bytes) {
                 Ok(v) => {
                     let found = step.reads.extraction.answer(&v);
-                    (Some(v), Some(found))
+                    (Some(v), Some(found), None)
                 }
-                Err(_) => (None, None),
-            }
-        } else {
-            (None, step.reads.extraction.read(&bytes).ok())
+                Err(_) => (None, None, None),
+            },
+            None => (None, step.reads.extraction.read(&bytes).ok(), None),
         };
         let error_field = found.as_ref().and_then(|f| f[ERROR_SLOT].as_ref());
         let code = error_field.and_then(|e| e.get("code")).and_then(Value::as_str).map(String::from);
@@ -515,7 +532,7 @@ async fn run_step(
                 return fail(user, rt, &mut goose.request, step, "GEN-ENV-001", Some(status), message);
             }
         }
-        let verdict = match (remembered, &document) {
+        let verdict = match (remembered_verdict, &document) {
             (Some(verdict), _) => {
                 rt.counters.lock().validated += 1;
                 verdict
@@ -531,7 +548,7 @@ async fn run_step(
                     (v.requirement.clone(), format!("{at} {}", v.message))
                 });
                 if let Some(key) = memo_key {
-                    rt.memo.put(key, verdict.clone());
+                    rt.memo.put(key, Remembered { verdict: verdict.clone(), found: found.clone() });
                 }
                 verdict
             }

@@ -24,20 +24,28 @@ use crate::spec::Spec;
 /// The first violation of a document: its requirement id and message, or nothing when valid.
 pub type Verdict = Option<(String, String)>;
 
+/// What is remembered of a document: its verdict and the answers of the reads that keyed it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Remembered {
+    pub verdict: Verdict,
+    pub found: Vec<Option<Value>>,
+}
+
 /// Past this many distinct documents the memo starts again (memory stays bounded).
 const CAPACITY: usize = 10_000;
-
-const MASKED: [&str; 2] = ["dateTime", "operationID"];
 
 pub struct ValidationMemo {
     /// Endpoints whose response schema constrains `dateTime` and `operationID` only by kind.
     maskable: BTreeSet<String>,
-    seen: Mutex<HashMap<u128, Verdict>>,
+    seen: Mutex<HashMap<u128, Remembered>>,
     /// Per run, so a target cannot aim documents at each other's keys.
     seed: u64,
 }
 
 impl ValidationMemo {
+    /// The envelope members hashed by kind where the spec allows it.
+    pub const MASKED: [&'static str; 2] = ["dateTime", "operationID"];
+
     pub fn new(spec: &Spec) -> Self {
         Self { maskable: maskable(spec), seen: Mutex::new(HashMap::new()), seed: rand::random() }
     }
@@ -46,12 +54,14 @@ impl ValidationMemo {
         self.maskable.contains(endpoint)
     }
 
-    /// The key of a response body; `None` when it is not JSON (it is then parsed and fails).
-    pub fn key(&self, endpoint: &str, body: &[u8]) -> Option<u128> {
+    /// The key of a response body read by the reads `salt` names; `None` when it is not JSON (it
+    /// is then parsed and fails).
+    pub fn key(&self, endpoint: &str, salt: u64, body: &[u8]) -> Option<u128> {
         let mut hasher = Xxh3::with_seed(self.seed);
         let mut feed = |bytes: &[u8]| hasher.update(bytes);
         feed(endpoint.as_bytes());
         feed(&[0]);
+        feed(&salt.to_le_bytes());
         let mut de = serde_json::Deserializer::from_slice(body);
         let members = de.deserialize_any(TopLevel).ok()?;
         de.end().ok()?;
@@ -63,7 +73,7 @@ impl ValidationMemo {
                     feed(name.as_bytes());
                     feed(&[0]);
                     match kind(raw.get()) {
-                        Some(k) if mask && MASKED.contains(&name.as_str()) => feed(k.as_bytes()),
+                        Some(k) if mask && Self::MASKED.contains(&name.as_str()) => feed(k.as_bytes()),
                         _ => feed(raw.get().as_bytes()),
                     }
                     feed(&[0]);
@@ -73,16 +83,16 @@ impl ValidationMemo {
         Some(hasher.digest128())
     }
 
-    pub fn get(&self, key: u128) -> Option<Verdict> {
+    pub fn get(&self, key: u128) -> Option<Remembered> {
         self.seen.lock().get(&key).cloned()
     }
 
-    pub fn put(&self, key: u128, verdict: Verdict) {
+    pub fn put(&self, key: u128, remembered: Remembered) {
         let mut seen = self.seen.lock();
         if seen.len() >= CAPACITY {
             seen.clear();
         }
-        seen.insert(key, verdict);
+        seen.insert(key, remembered);
     }
 }
 
@@ -130,7 +140,8 @@ fn maskable(spec: &Spec) -> BTreeSet<String> {
             let Some(parts) = e.response.get("allOf").and_then(Value::as_array) else { return false };
             let first = parts.first().and_then(|p| p.get("$ref")).and_then(Value::as_str);
             let rest = Value::Array(parts[1..].to_vec()).to_string();
-            first == Some("#/$defs/successEnvelope") && MASKED.iter().all(|m| !rest.contains(&format!("\"{m}\"")))
+            first == Some("#/$defs/successEnvelope")
+                && ValidationMemo::MASKED.iter().all(|m| !rest.contains(&format!("\"{m}\"")))
         })
         .map(|e| e.path.clone())
         .collect()
@@ -228,7 +239,7 @@ mod tests {
             let example = &endpoint.examples.response;
             let mut docs = vec![example.clone()];
             if example.is_object() {
-                for member in MASKED {
+                for member in ValidationMemo::MASKED {
                     for v in &envelope_values {
                         let mut d = example.clone();
                         d[member] = v.clone();
@@ -242,7 +253,7 @@ mod tests {
             let mut by_key: HashMap<u128, (Verdict, String)> = HashMap::new();
             for d in &docs {
                 let text = d.to_string();
-                let key = memo.key(&endpoint.path, text.as_bytes()).unwrap();
+                let key = memo.key(&endpoint.path, 0, text.as_bytes()).unwrap();
                 let v = verdict(&registry, &endpoint.path, d);
                 if let Some((seen, first)) = by_key.get(&key) {
                     assert_eq!(
@@ -269,7 +280,7 @@ mod tests {
         let registry = registry();
         let memo = ValidationMemo::new(registry.spec());
         let path = "/mobile/v2/notification/getNewest";
-        let key = |v: &Value| memo.key(path, v.to_string().as_bytes()).unwrap();
+        let key = |v: &Value| memo.key(path, 0, v.to_string().as_bytes()).unwrap();
         let base = json!({"notifications": [{"taskId": 1}], "dateTime": 1, "operationID": 2, "error": null});
         for other in [
             json!({"notifications": [{"taskId": 2}], "dateTime": 1, "operationID": 2, "error": null}),
@@ -282,11 +293,13 @@ mod tests {
         }
         // The same document elsewhere is another document.
         assert_ne!(
-            memo.key(path, base.to_string().as_bytes()),
-            memo.key("/mobile/v2/notification/getOldest", base.to_string().as_bytes())
+            memo.key(path, 0, base.to_string().as_bytes()),
+            memo.key("/mobile/v2/notification/getOldest", 0, base.to_string().as_bytes())
         );
-        assert_eq!(memo.key(path, b"{\"a\": "), None);
-        assert!(memo.key(path, b"[1, 2]").is_some());
+        // The same document read by other reads is another entry.
+        assert_ne!(memo.key(path, 0, base.to_string().as_bytes()), memo.key(path, 1, base.to_string().as_bytes()));
+        assert_eq!(memo.key(path, 0, b"{\"a\": "), None);
+        assert!(memo.key(path, 0, b"[1, 2]").is_some());
     }
 
     #[test]

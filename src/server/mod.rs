@@ -7,6 +7,7 @@ mod fault_apply;
 pub mod faults;
 mod handlers;
 mod input;
+pub(crate) mod item_text;
 mod read_cache;
 mod reply;
 mod router;

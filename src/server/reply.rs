@@ -8,6 +8,9 @@ use serde_json::{json, Map, Value};
 pub enum Reply {
     /// Success: these fields plus `dateTime`, `operationID` and `error: null`, HTTP 200.
     Op(Map<String, Value>),
+    /// The same, with the fields already serialized in `read_cache::prefix` form (`{…,`): long
+    /// lists are written straight from the world (item_text.rs).
+    OpText(Vec<u8>),
     /// Success sent as is, HTTP 200 (login responses, bare arrays, coordinator JSON).
     Bare(Value),
     /// A validation or business failure: HTTP 412, full envelope with `operationID`.
@@ -55,6 +58,8 @@ impl Reply {
     /// Status and body, given the response time and a fresh operation id.
     pub fn render(self, now_ms: i64, operation_id: i64) -> (u16, Value) {
         match self {
+            // Only taken when faults rewrite the body (they need the tree): parse the fields back.
+            Reply::OpText(prefix) => Reply::Op(fields_of(&prefix)).render(now_ms, operation_id),
             Reply::Op(mut fields) => {
                 fields.insert("dateTime".into(), Value::from(now_ms));
                 fields.insert("operationID".into(), Value::from(operation_id));
@@ -77,6 +82,17 @@ impl Reply {
     }
 }
 
+/// The fields of a prefix (`{…,` or `{`), as `Reply::Op` holds them.
+fn fields_of(prefix: &[u8]) -> Map<String, Value> {
+    let mut text = prefix.to_vec();
+    if text.last() == Some(&b',') {
+        text.pop();
+    }
+    text.push(b'}');
+    // The prefix is our own serialization; failing to read it back would be a bug in item_text.
+    serde_json::from_slice(&text).expect("a reply prefix is a JSON object")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,5 +107,13 @@ mod tests {
         let (status, body) = Reply::Session.render(1000, 9);
         assert_eq!(status, 412);
         assert!(body.get("operationID").is_none());
+    }
+
+    #[test]
+    fn serialized_fields_render_as_the_same_fields() {
+        let fields = json!({"amount": 1, "notifications": [{"number": 1, "task": "a \"b\""}]});
+        let prefix = crate::server::read_cache::prefix(fields.as_object().unwrap()).unwrap();
+        assert_eq!(Reply::OpText(prefix).render(5, 6), Reply::ok(fields).render(5, 6));
+        assert_eq!(Reply::OpText(b"{".to_vec()).render(5, 6), Reply::empty().render(5, 6));
     }
 }

@@ -157,6 +157,11 @@ fn process(state: &AppState, route: &Route, body: &[u8]) -> (u16, Vec<u8>) {
             }
             None => finish(state, route, Reply::Op(fields)),
         },
+        Reply::OpText(prefix) => {
+            let bytes = read_cache::with_envelope(&prefix, state.now_ms(), state.next_operation_id());
+            cache.put(body, generation, session_id, login, prefix.into());
+            (200, bytes)
+        }
         other => finish(state, route, other),
     }
 }

@@ -273,7 +273,7 @@ pub fn is_open(task: &Task) -> bool {
     !matches!(task.state, TaskState::Approved | TaskState::Rejected | TaskState::Done)
 }
 
-fn time_flag(task: &Task) -> i64 {
+pub(crate) fn time_flag(task: &Task) -> i64 {
     match task.state {
         TaskState::Suspended => 3,
         _ if task.sla_minutes < 0 || task.state == TaskState::Late => 2,

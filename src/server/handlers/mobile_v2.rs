@@ -9,6 +9,7 @@ use crate::server::context::{Ctx, Handler};
 use crate::server::data::{Task, TaskState, Ticket, User};
 use crate::server::faults::FaultKind;
 use crate::server::input;
+use crate::server::item_text;
 use crate::server::reply::Reply;
 use crate::server::world::{end_sla, is_open, status_name, Position, World, STATUSES};
 use crate::server::world_cell::WorldGuard;
@@ -74,8 +75,7 @@ fn items<'a>(world: &World, selected: impl Iterator<Item = (&'a Ticket, &'a Task
 fn get_by_user(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
     let query = ListQuery::read(body)?;
     let world = ctx.state.world.lock();
-    let list = items(&world, listed(&world, ctx.user(), query));
-    Ok(Reply::fields([("amount", Value::from(list.len())), ("notifications", Value::Array(list))]))
+    Ok(Reply::OpText(item_text::list_prefix(&world, true, listed(&world, ctx.user(), query))))
 }
 
 /// Requests newer than the newest the app has (MV2-GETNEWEST-003).
@@ -85,7 +85,7 @@ fn get_newest(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
     let ignore = ctx.fault(FaultKind::NewestIgnoresNumber);
     let world = ctx.state.world.lock();
     let selected = listed(&world, ctx.user(), query).filter(|(t, _)| ignore || t.number > newest);
-    Ok(Reply::fields([("notifications", Value::Array(items(&world, selected)))]))
+    Ok(Reply::OpText(item_text::list_prefix(&world, false, selected)))
 }
 
 /// Requests older than the oldest the app has (MV2-GETOLDEST-003).
@@ -94,7 +94,7 @@ fn get_oldest(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
     let oldest = req_number(body, "oldestNumber")?;
     let world = ctx.state.world.lock();
     let selected = listed(&world, ctx.user(), query).filter(|(t, _)| t.number < oldest);
-    Ok(Reply::fields([("notifications", Value::Array(items(&world, selected)))]))
+    Ok(Reply::OpText(item_text::list_prefix(&world, false, selected)))
 }
 
 /// getNewest plus a case-insensitive text search on description, task and service.
