@@ -313,6 +313,7 @@ fn the_child_server_is_gone_after_the_run_and_its_log_is_kept() {
     }
     let log = std::fs::read_to_string(dir.path().join("load-server.log")).unwrap();
     assert!(log.contains(&format!("listening on  {url}")), "the server's banner is in its log:\n{log}");
+    assert!(log.contains("tecnico") && !log.contains("tecnico-demo"), "no password in the server's log:\n{log}");
 }
 
 #[cfg(unix)]

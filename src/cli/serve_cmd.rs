@@ -66,7 +66,15 @@ pub fn run(args: &ServeArgs, files: &SpecFiles, out: &mut dyn Write, err: &mut d
                 return exit::HARNESS_ERROR;
             }
         };
-        let _ = write!(err, "{}", server::banner(&server, &data_name, builtin));
+        let mut banner = server::banner(&server, &data_name, builtin);
+        if args.ready_line {
+            // A child of `load` writes this to a log file in the reports directory: no passwords
+            // there, even the demo ones.
+            for (_, password, _) in server.credentials() {
+                banner = banner.replace(&password, "[redacted]");
+            }
+        }
+        let _ = write!(err, "{banner}");
         let _ = writeln!(err, "  stop with     Ctrl-C");
         let _ = err.flush();
         if args.ready_line {
