@@ -24,12 +24,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     };
     let body: Arc<str> = std::fs::read_to_string(file)?.into();
-    let origin = {
-        let after = url.find("://").map_or(0, |i| i + 3);
-        url[..after + url[after..].find('/').unwrap_or(url.len() - after)].to_string()
-    };
     let mut config = GooseConfiguration::default();
-    config.host = Some(origin);
+    config.host = Some(itsm_conform::load::origin(&url));
     config.users = Some(users);
     config.increase_rate = Some("100000".into());
     config.run_time = Some(seconds.to_string());

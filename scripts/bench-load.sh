@@ -24,27 +24,11 @@ PORT=${PORT:-18490}
 BASE=http://127.0.0.1:$PORT/citsmart
 PATH_NEWEST=/mobile/v2/notification/getNewest
 
-cd "$(dirname "$0")/.."
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=scripts/bench-lib.sh
+. "$(dirname "$0")/bench-lib.sh"
 
-die() { echo "bench-load: $*" >&2; exit 1; }
-
-if [ "$(nproc)" -lt 2 ]; then die "needs two cores (server and generator on different ones)"; fi
-command -v taskset >/dev/null || die "taskset (util-linux) is required"
-command -v curl >/dev/null || die "curl is required"
-command -v python3 >/dev/null || die "python3 is required (reads load-summary.json)"
-if ! command -v wrk >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "installing wrk (apt-get)…" >&2
-    timeout 300 apt-get install -y -q wrk >/dev/null 2>&1 || true
-fi
-command -v wrk >/dev/null || die "wrk is required"
+require_tools python3 # python3 reads load-summary.json
+try_install_wrk || die "wrk is required"
 
 echo "building (release)…" >&2
 cargo build --release --quiet --bin itsm-conform --example bare_goose
@@ -53,10 +37,7 @@ bare=target/release/examples/bare_goose
 
 taskset -c "$SERVER_CPU" "$bin" serve --bind "127.0.0.1:$PORT" >"$work/server.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 150); do
-    if curl -s -o /dev/null -X POST "http://127.0.0.1:$PORT/" 2>/dev/null; then break; fi
-    sleep 0.1
-done
+wait_port "$PORT"
 
 login=$(curl -s -X POST -H 'Content-Type: application/json' \
     -d '{"userName":"tecnico","password":"tecnico-demo"}' "$BASE/services/login")
@@ -97,7 +78,6 @@ ours_rps() {
         "$out/load-summary.json"
 }
 
-median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 
 echo "$USERS users/connections, ${DURATION}s per run, $ROUNDS rounds; server on CPU $SERVER_CPU," \
     "generators on CPU $CLIENT_CPU" >&2

@@ -24,29 +24,14 @@ PORT_REF=${PORT_REF:-18480}
 PORT_BARE=${PORT_BARE:-18481}
 PATH_NEWEST=/citsmart/mobile/v2/notification/getNewest
 
-cd "$(dirname "$0")/.."
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=scripts/bench-lib.sh
+. "$(dirname "$0")/bench-lib.sh"
 
-die() { echo "bench-server: $*" >&2; exit 1; }
-
-if [ "$(nproc)" -lt 2 ]; then die "needs two cores (server and client on different ones)"; fi
-command -v taskset >/dev/null || die "taskset (util-linux) is required"
-command -v curl >/dev/null || die "curl is required"
+require_tools
 
 client=${CLIENT:-}
 if [ -z "$client" ]; then
-    if ! command -v wrk >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-        echo "installing wrk (apt-get)…" >&2
-        timeout 300 apt-get install -y -q wrk >/dev/null 2>&1 || echo "apt-get install wrk failed; using post_load" >&2
-    fi
-    if command -v wrk >/dev/null; then client=wrk; else client=post_load; fi
+    if try_install_wrk; then client=wrk; else client=post_load; fi
 fi
 
 examples=(--example bare_axum)
@@ -55,14 +40,6 @@ echo "building (release)…" >&2
 cargo build --release --quiet --bin itsm-conform "${examples[@]}"
 bin=target/release
 
-# Waits until something answers HTTP on the port (at most 15 s).
-wait_port() {
-    for _ in $(seq 150); do
-        if curl -s -o /dev/null -X POST "http://127.0.0.1:$1/" 2>/dev/null; then return 0; fi
-        sleep 0.1
-    done
-    die "nothing listens on port $1"
-}
 
 # 1. The reference server, pinned.
 taskset -c "$SERVER_CPU" "$bin/itsm-conform" serve --bind "127.0.0.1:$PORT_REF" >"$work/ref.log" 2>&1 &
@@ -107,7 +84,6 @@ measure() {
     printf '%s\n' "$out" | awk '/^Requests\/sec:/ {print $2}'
 }
 
-median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 
 echo "client: $client, $CONNECTIONS connections, ${DURATION}s per run, $ROUNDS rounds;" \
     "servers on CPU $SERVER_CPU, client on CPU $CLIENT_CPU" >&2

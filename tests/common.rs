@@ -9,6 +9,18 @@ pub fn project_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A generated file committed to the repository (`relative` to it) equals `fresh`; with
+/// `ITSM_BLESS` set it is rewritten first. `test` names the test that blesses it.
+pub fn assert_committed_file_fresh(relative: &str, fresh: &str, test: &str) {
+    let path = project_root().join(relative);
+    if std::env::var_os("ITSM_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, fresh).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(committed == fresh, "{relative} is stale: run `ITSM_BLESS=1 cargo test {test}`");
+}
+
 /// Runs the CLI in-process; returns (exit code, stdout, stderr).
 pub fn run_cli(args: &[&str]) -> (u8, String, String) {
     let mut argv = vec!["itsm-conform"];

@@ -5,8 +5,9 @@
 //! interrupted run (a MUST failure with schema evidence, a harness error), and a load run (a
 //! breached threshold, requirements broken under load, requests without an answer).
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use clap::ValueEnum;
 use itsm_conform::load::summary::RequestStats;
@@ -23,10 +24,6 @@ use serde_json::Value;
 
 // ---------------------------------------------------------------------------------------------
 // fixtures
-
-fn project_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 const BASE: &str = "http://127.0.0.1:43211/citsmart";
 const SESSION: &str = "3f2c9a7e-1b4d-4c8e-9f00-0123456789ab";
@@ -500,23 +497,17 @@ fn json_snapshot() {
 #[test]
 fn the_report_schema_file_is_fresh() {
     let fresh = report::json::schema_text();
-    let path = project_root().join(report::json::SCHEMA_FILE);
-    if std::env::var_os("ITSM_BLESS").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, &fresh).unwrap();
-    }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        fresh == committed,
-        "{} is stale: run `ITSM_BLESS=1 cargo test --test reports the_report_schema_file_is_fresh`",
-        report::json::SCHEMA_FILE
+    common::assert_committed_file_fresh(
+        report::json::SCHEMA_FILE,
+        &fresh,
+        "--test reports the_report_schema_file_is_fresh",
     );
 }
 
 #[test]
 fn rendered_reports_validate_against_the_committed_schema() {
     let schema: Value =
-        serde_json::from_str(&std::fs::read_to_string(project_root().join(report::json::SCHEMA_FILE)).unwrap())
+        serde_json::from_str(&std::fs::read_to_string(common::project_root().join(report::json::SCHEMA_FILE)).unwrap())
             .unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     for report in [passing(), failing(), redact::deterministic(&failing()), load_report()] {

@@ -140,13 +140,12 @@ async fn no_report_format_contains_a_password_or_a_live_session_id() {
 
 #[test]
 fn the_suite_schema_file_is_fresh() {
-    let path = common::project_root().join("specs/meta/suite.schema.json");
     let fresh = format!("{}\n", serde_json::to_string_pretty(&suite::json_schema()).unwrap());
-    if std::env::var_os("ITSM_BLESS").is_some() {
-        std::fs::write(&path, &fresh).unwrap();
-    }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(committed == fresh, "specs/meta/suite.schema.json is stale: run `ITSM_BLESS=1 cargo test --test runner the_suite_schema_file_is_fresh`");
+    common::assert_committed_file_fresh(
+        "specs/meta/suite.schema.json",
+        &fresh,
+        "--test runner the_suite_schema_file_is_fresh",
+    );
 }
 
 /// Ctrl-C sets the handle: cases not started are not run, and every report says it is partial.

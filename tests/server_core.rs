@@ -1016,16 +1016,7 @@ const OTHER_VENDOR: &str = "suites/data/other-vendor.json";
 #[test]
 fn the_dataset_schema_file_is_fresh() {
     let fresh = format!("{}\n", serde_json::to_string_pretty(&DataSet::json_schema()).unwrap());
-    let path = project_root().join(SCHEMA_FILE);
-    if std::env::var_os("ITSM_BLESS").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, &fresh).unwrap();
-    }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        fresh == committed,
-        "{SCHEMA_FILE} is stale: run `ITSM_BLESS=1 cargo test --test server_core the_dataset_schema_file_is_fresh`"
-    );
+    common::assert_committed_file_fresh(SCHEMA_FILE, &fresh, "--test server_core the_dataset_schema_file_is_fresh");
 }
 
 #[test]

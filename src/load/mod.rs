@@ -37,9 +37,9 @@ pub struct Target {
     pub credentials: Credentials,
 }
 
-fn origin(url: &str) -> String {
-    // scheme://host[:port] — Goose wants a host; our requests carry full URLs (the base path is
-    // part of the target, which Goose's URL join would otherwise drop).
+/// `scheme://host[:port]` of a URL: Goose wants a host; our requests carry full URLs (the base
+/// path is part of the target, which Goose's URL join would otherwise drop).
+pub fn origin(url: &str) -> String {
     let after_scheme = url.find("://").map_or(0, |i| i + 3);
     match url[after_scheme..].find('/') {
         Some(i) => url[..after_scheme + i].to_string(),

@@ -69,7 +69,7 @@ struct Reads {
     skip_non_empty: Option<usize>,
     /// Identifies these reads in the validation memo, which remembers their answers with the
     /// verdict; `None` when a capture or skip rule reads a member the memo masks (its remembered
-    /// value could be another response's).
+    /// value could be another response's), or when the memo cannot serve the endpoint.
     memo_salt: Option<u64>,
 }
 
@@ -455,7 +455,7 @@ async fn run_step(
         // Only a sampled response is parsed whole (the schema needs it); the others are read
         // sparsely, which costs a fraction of building the tree. Both give the same answers.
         let memo_key = match step.reads.memo_salt {
-            Some(salt) if sampled && rt.memo.is_maskable(&def.call) => rt.memo.key(&def.call, salt, &bytes),
+            Some(salt) if sampled => rt.memo.key(&def.call, salt, &bytes),
             _ => None,
         };
         // A remembered document brings its verdict and the answers of these reads: no parse at all.
@@ -625,6 +625,10 @@ pub fn goose_scenario(
     for step in scenario.setup.iter_mut().chain(scenario.steps.iter_mut()) {
         step.url = format!("{}{}", rt.target, step.def.call);
         step.parsed_url = reqwest::Url::parse(&step.url).ok();
+        // Decided once per step, not per response: the memo only serves endpoints it can mask.
+        if !rt.memo.is_maskable(&step.def.call) {
+            step.reads.memo_salt = None;
+        }
     }
     let shared = Arc::new(scenario.clone());
     Ok(Scenario::new(&scenario.name)
@@ -636,6 +640,23 @@ pub fn goose_scenario(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A step that reads a member the memo masks must not take its answers from another response;
+    /// steps reading the same things share their memo entries, different reads do not.
+    #[test]
+    fn reads_of_masked_members_opt_out_of_the_memo() {
+        let step = |capture: &str| -> StepDef {
+            serde_norway::from_str(&format!("call: /mobile/v2/notification/getNewest\ncapture: {{x: {capture}}}\n"))
+                .unwrap()
+        };
+        let salt = |capture: &str| Reads::of(&step(capture)).memo_salt;
+        assert!(salt("/notifications/0/taskId").is_some());
+        assert_eq!(salt("/notifications/0/taskId"), salt("/notifications/0/taskId"));
+        assert_ne!(salt("/notifications/0/taskId"), salt("/notifications/0/number"));
+        for masked in ["/operationID", "/dateTime", "/notifications/0/taskId|/operationID", "/dateTime/x"] {
+            assert_eq!(salt(masked), None, "{masked}");
+        }
+    }
 
     #[test]
     fn builtin_scenarios_load_against_the_spec() {

@@ -1,18 +1,19 @@
-//! Notification lists serialized straight from the world, without a `Value` per item.
+//! The notification list item, declared once, and lists serialized straight from the world.
 //!
 //! Building a `serde_json::Value` for each of a list's items (a map of 19 owned keys) and then
-//! serializing it was most of an uncached getNewest. This writes the same bytes from a typed,
-//! borrowed view; a test holds it equal to `World::notification_item` on every item of the
-//! built-in data.
+//! serializing it was most of an uncached getNewest. Lists write the items from this typed,
+//! borrowed view; `World::notification_item` turns the same view into a `Value` where a handler
+//! edits the item (v1 lists, getById).
 
 use serde::Serialize;
 
 use super::data::{Task, TaskKind, TaskState, Ticket};
 use super::world::{date_ddmmyyyy, end_sla, time_flag, World};
 
-/// `World::notification_item`, member for member and in the same order.
+/// A notification item (specs/defs/mobile.json `notificationItem`, with the v2 extras), in the
+/// order the members are sent.
 #[derive(Serialize)]
-struct Item<'a> {
+pub struct Item<'a> {
     number: i64,
     #[serde(rename = "taskId")]
     task_id: i64,
@@ -42,7 +43,7 @@ struct Item<'a> {
     priorityorder: Option<i64>,
 }
 
-fn item<'a>(world: &'a World, ticket: &'a Ticket, task: &'a Task) -> Item<'a> {
+pub fn item<'a>(world: &'a World, ticket: &'a Ticket, task: &'a Task) -> Item<'a> {
     let service = match world.data.services.iter().find(|s| s.code == ticket.service_code) {
         Some(s) => std::borrow::Cow::Borrowed(s.name.as_str()),
         None => std::borrow::Cow::Owned(world.service_name(ticket.service_code)),
@@ -98,7 +99,7 @@ mod tests {
     use serde_json::{Map, Value};
 
     #[test]
-    fn the_typed_items_are_the_value_items_byte_for_byte() {
+    fn a_list_is_the_serialized_fields_of_its_items() {
         let mut world = World::new(DataSet::builtin());
         // Some tasks in service, so both values of every flag appear.
         let some: Vec<i64> =

@@ -148,22 +148,17 @@ fn process(state: &AppState, route: &Route, body: &[u8]) -> (u16, Vec<u8>) {
     };
     let session_id = value.get("sessionID").and_then(Value::as_str).map(String::from);
     let ctx = Ctx { state, login: login.clone(), path: &endpoint.path };
-    match (route.handler)(&ctx, &value) {
+    let prefix = match (route.handler)(&ctx, &value) {
         Reply::Op(fields) => match read_cache::prefix(&fields) {
-            Some(prefix) => {
-                let bytes = read_cache::with_envelope(&prefix, state.now_ms(), state.next_operation_id());
-                cache.put(body, generation, session_id, login, prefix.into());
-                (200, bytes)
-            }
-            None => finish(state, route, Reply::Op(fields)),
+            Some(prefix) => prefix,
+            None => return finish(state, route, Reply::Op(fields)),
         },
-        Reply::OpText(prefix) => {
-            let bytes = read_cache::with_envelope(&prefix, state.now_ms(), state.next_operation_id());
-            cache.put(body, generation, session_id, login, prefix.into());
-            (200, bytes)
-        }
-        other => finish(state, route, other),
-    }
+        Reply::OpText(prefix) => prefix,
+        other => return finish(state, route, other),
+    };
+    let bytes = read_cache::with_envelope(&prefix, state.now_ms(), state.next_operation_id());
+    cache.put(body, generation, session_id, login, prefix.into());
+    (200, bytes)
 }
 
 /// Renders a reply with the envelope, applies the faults, serializes.

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::{json, Value};
 
-use super::data::{DataSet, Task, TaskKind, TaskState, Ticket, User};
+use super::data::{DataSet, Task, TaskState, Ticket, User};
 
 #[derive(Debug, Clone)]
 pub struct Occurrence {
@@ -161,38 +161,9 @@ impl World {
     }
 
     /// A notification list item (specs/defs/mobile.json `notificationItem`, with the v2 extras).
+    /// Its members are declared once, in item_text.rs, whose lists serialize them directly.
     pub fn notification_item(&self, ticket: &Ticket, task: &Task) -> Value {
-        // Built member by member into a map sized once: `json!` grows (and rehashes) the map as it
-        // goes, and lists build dozens of these per request.
-        let fields: [(&str, Value); 19] = [
-            ("number", ticket.number.into()),
-            ("taskId", task.task_id.into()),
-            ("type", ticket.mobile_type.into()),
-            ("date", date_ddmmyyyy(ticket.created_at).into()),
-            ("endSLA", end_sla(ticket.created_at, task.sla_minutes).into()),
-            ("timeFlag", time_flag(task).into()),
-            ("task", task.name.clone().into()),
-            ("service", self.service_name(ticket.service_code).into()),
-            (
-                "waiting",
-                i64::from(task.kind == TaskKind::Execution || task.state == TaskState::AwaitingApproval).into(),
-            ),
-            ("latitude", ticket.latitude.into()),
-            ("longitude", ticket.longitude.into()),
-            ("timeSLA", task.sla_minutes.into()),
-            ("personal", true.into()),
-            ("inService", self.in_service.contains(&task.task_id).into()),
-            ("inChekin", i64::from(task.state == TaskState::InCheckin).into()),
-            ("typeRequest", i64::from(task.kind == TaskKind::Approval).into()),
-            ("contract", ticket.contract_id.into()),
-            ("unit", ticket.unit_id.into()),
-            ("priorityorder", task.priority_order.into()),
-        ];
-        let mut map = serde_json::Map::with_capacity(fields.len());
-        for (key, value) in fields {
-            map.insert(key.to_string(), value);
-        }
-        Value::Object(map)
+        serde_json::to_value(super::item_text::item(self, ticket, task)).expect("a notification item serializes")
     }
 
     pub fn service_name(&self, code: i64) -> String {

@@ -465,6 +465,9 @@ fn atualiza_informacoes(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::server::data::DataSet;
+    use crate::server::faults::FaultSet;
+    use crate::server::state::AppState;
 
     #[test]
     fn pages_are_one_based_and_clamped() {
@@ -489,5 +492,51 @@ mod tests {
         assert!(req_date(&json!({"d": ""}), "d").is_err());
         assert!(req_date(&json!({"d": true}), "d").is_err());
         assert!(req_date(&json!({}), "d").is_err());
+    }
+
+    fn state() -> AppState {
+        let (registry, _) = crate::spec::load_checked(&crate::spec::SpecFiles::embedded()).unwrap();
+        let ttl = std::time::Duration::from_secs(1800);
+        AppState::new(
+            World::new(DataSet::builtin()),
+            FaultSet::new(Vec::new()),
+            ttl,
+            registry.spec().clone(),
+            "/c".into(),
+        )
+    }
+
+    /// The read cache keeps its lists across requests that change nothing (world_cell.rs): a
+    /// repeated attendRequest and a refused check-in leave the generation alone; real changes bump it.
+    #[test]
+    fn only_requests_that_change_the_world_bump_its_generation() {
+        let state = state();
+        let ctx = Ctx { state: &state, login: Some("tecnico".into()), path: "/mobile/v2/notification/checkin" };
+        let (number, task) = {
+            let world = state.world.lock();
+            let query = ListQuery { notification_type: 0, only_approval: false };
+            let (ticket, task) = listed(&world, "tecnico", query).next().expect("the technician has a task");
+            (ticket.number, task.task_id)
+        };
+        let at = json!({"latitude": -15.79, "longitude": -47.88, "dateTime": 1, "startTime": 1});
+        let with = |extra: Value| {
+            let mut body = at.clone();
+            body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            body
+        };
+        let generation = || state.world.generation();
+
+        let g = generation();
+        assert!(attend_request(&ctx, &with(json!({"number": number}))).is_ok());
+        assert!(generation() > g, "a first attendRequest is a write");
+        let g = generation();
+        assert!(attend_request(&ctx, &with(json!({"number": number}))).is_ok());
+        assert_eq!(generation(), g, "attending again changes nothing");
+
+        assert!(checkin(&ctx, &with(json!({"taskId": task}))).is_ok());
+        assert!(generation() > g, "a check-in is a write");
+        let g = generation();
+        assert!(checkin(&ctx, &with(json!({"taskId": task}))).is_err());
+        assert_eq!(generation(), g, "a refused check-in changes nothing");
     }
 }

@@ -1,0 +1,47 @@
+# Shared by the pinned-core benchmarks (bench-server.sh, bench-load.sh); sourced, not run.
+# Sets BENCH (the caller's name, for messages), `work` (a temporary directory removed on exit) and
+# `pids` (processes killed on exit), and defines die, require_tools, try_install_wrk, wait_port
+# and median.
+
+BENCH=$(basename "$0" .sh)
+cd "$(dirname "$0")/.."
+work=$(mktemp -d)
+pids=()
+bench_cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap bench_cleanup EXIT
+
+die() { echo "$BENCH: $*" >&2; exit 1; }
+
+# Two cores (server and client pinned apart), taskset and curl, plus any tools named.
+require_tools() {
+    if [ "$(nproc)" -lt 2 ]; then die "needs two cores (server and client on different ones)"; fi
+    local tool
+    for tool in taskset curl "$@"; do
+        command -v "$tool" >/dev/null || die "$tool is required"
+    done
+}
+
+# wrk from Debian's packages when it is missing and this runs as root; returns whether wrk is there.
+try_install_wrk() {
+    if ! command -v wrk >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "installing wrk (apt-get)…" >&2
+        timeout 300 apt-get install -y -q wrk >/dev/null 2>&1 || echo "apt-get install wrk failed" >&2
+    fi
+    command -v wrk >/dev/null
+}
+
+# Waits until something answers HTTP on the loopback port (at most 15 s).
+wait_port() {
+    for _ in $(seq 150); do
+        if curl -s -o /dev/null -X POST "http://127.0.0.1:$1/" 2>/dev/null; then return 0; fi
+        sleep 0.1
+    done
+    die "nothing listens on port $1"
+}
+
+# The median of the numbers on standard input, one per line.
+median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
