@@ -42,11 +42,13 @@ const TOP_HELP: &str = "EXAMPLES:
   itsm-conform serve                          the reference server on 127.0.0.1:8080/citsmart
 
 EXIT CODES:
-  0  ok: every MUST requirement held (warnings allowed)
+  0  ok: every in-scope MUST requirement was checked and held (warnings allowed)
   1  conformance failure: a MUST requirement failed
   2  usage or input error: bad flag, suite or spec file
-  3  target unreachable or harness error
-  4  load thresholds breached";
+  3  target unreachable, not this API, stopped answering, or harness error
+  4  load thresholds breached
+  5  incomplete: interrupted, or an in-scope MUST requirement left unchecked
+  6  credentials rejected by the target (pre-flight login)";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -82,11 +84,16 @@ REPORTS (in --out, default reports/): load-summary.json, load-goose.html, load-g
 load.junit.xml, load.json, load.md, load.html (the run in `run`'s report formats, never over its files);
 without --target also load-server.log, the log of the reference server (a child process on a free port).
 
+Before any load, a pre-flight checks that the target answers, serves this API and accepts every
+account (a few requests); a failure ends the command with one line and exit 3 or 6.
+
 EXIT CODES:
-  0  ok: every threshold held
+  0  ok: every threshold held over a run that went its full length
   2  usage or input error: bad flag, scenario or threshold (with its column)
-  3  target unreachable or harness error
-  4  load thresholds breached";
+  3  target unreachable, not this API, or harness error
+  4  load thresholds breached
+  5  incomplete: interrupted (SIGINT, SIGTERM) before its run time or iterations
+  6  credentials rejected by the target (pre-flight login)";
 
 #[derive(Debug, Args)]
 pub struct LoadArgs {
@@ -152,11 +159,23 @@ accounts, which `load` gives to its users in turn; a missing role uses the first
 REPORTS (in --out, default reports/): itsm-conform.junit.xml, itsm-conform.json, itsm-conform.md,
 itsm-conform.html; the terminal summary is printed. Secrets are redacted in every report.
 
+BEFORE ANY CASE, a pre-flight (2 s at most) checks that the target answers, that the URL serves this
+API (a login answers JSON, not HTML or a 404) and that every account logs in; a failure ends the run
+with one line and exit 3 or 6, and no case runs.
+
+VERDICTS: PASS (every in-scope MUST checked and held), FAIL (a MUST failed), INCOMPLETE (interrupted,
+or an in-scope MUST left unchecked: the reports list which and why), ERROR (the target stopped
+answering: K consecutive requests without an answer stop the run; or a harness error).
+Out of scope unless asked for: the slow tier (`--include slow`: session expiry, a 30-minute wait unless
+--session-ttl says otherwise) and requirements that need vendor input (`--data-query NAME`).
+
 EXIT CODES:
-  0  ok: every MUST requirement held (warnings allowed)
+  0  ok: every in-scope MUST requirement was checked and held (warnings allowed)
   1  conformance failure: a MUST requirement failed
   2  usage or input error: bad flag, suite or spec file
-  3  target unreachable or harness error";
+  3  target unreachable, not this API, stopped answering, or harness error
+  5  incomplete: interrupted, or an in-scope MUST requirement left unchecked
+  6  credentials rejected by the target (pre-flight login)";
 
 /// Where the implementation is and how to log in; shared by `run` and `load`.
 #[derive(Debug, Args)]
@@ -217,9 +236,25 @@ pub struct RunArgs {
     /// Do not run the cases generated from the spec (session, missing fields, wrong types).
     #[arg(long)]
     pub no_generated: bool,
+    /// Opt-in tiers: `slow` (cases that wait long, e.g. for a session to expire); repeatable.
+    #[arg(long, value_enum, value_name = "TIER")]
+    pub include: Vec<TierArg>,
+    /// The target's session lifetime, which the slow tier waits out (SEEN: 30 minutes).
+    #[arg(long, default_value = "30m", value_name = "DURATION", value_parser = parse_positive_duration)]
+    pub session_ttl: Duration,
+    /// A query name the target's /services/data/query knows (no list call reveals one); without it,
+    /// the requirements that need it are out of scope. Also `data_query:` in the credentials file.
+    #[arg(long, value_name = "NAME")]
+    pub data_query: Option<String>,
     /// Print the summary without colour.
     #[arg(long, env = "NO_COLOR", value_parser = clap::builder::FalseyValueParser::new())]
     pub no_color: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TierArg {
+    /// Cases that wait long (session expiry).
+    Slow,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
-use super::args::{LevelArg, RunArgs};
+use super::args::{LevelArg, RunArgs, TierArg};
 use crate::diag::Diagnostics;
 use crate::exit;
 use crate::run::engine::Progress;
@@ -116,6 +116,7 @@ async fn run_async(
     err: &mut dyn Write,
 ) -> u8 {
     let mut embedded = None;
+    let mut session_ttl = args.session_ttl;
     let (target, credentials) = match target {
         Some(given) => given,
         None => {
@@ -128,18 +129,27 @@ async fn run_async(
             };
             let url = server.base_url();
             let _ = writeln!(err, "no --target: running against the embedded reference server at {url}");
+            session_ttl = server.session_ttl();
             let credentials = Credentials::of_reference(&server);
             embedded = Some(server);
             (url, credentials)
         }
     };
     let jobs = args.jobs.map_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()), usize::from);
+    let mut inputs = credentials.inputs.clone();
+    if let Some(query) = &args.data_query {
+        inputs.insert("data_query".into(), query.clone());
+    }
     let config = RunConfig {
         target,
         embedded: embedded.is_some(),
         credentials,
         suites,
         generated: !args.no_generated,
+        include_slow: args.include.contains(&TierArg::Slow),
+        session_ttl,
+        inputs,
+        breaker: crate::run::config::BREAKER_DEFAULT,
         selection: Selection {
             groups: args.group.clone(),
             endpoints: args.endpoint.clone(),

@@ -116,7 +116,8 @@ pub async fn run(plan: &LoadPlan, registry: Arc<SchemaRegistry>, target: &Target
     let (total, requests) = summary::request_stats(&metrics, secs);
     let thresholds = summary::judge_all(&plan.thresholds, &total, &requests);
     let counters = rt.counters.lock().clone();
-    let stop_reason = abort_reason.lock().clone().or_else(|| interrupted.then(|| "Ctrl-C".to_string()));
+    let stop_reason =
+        abort_reason.lock().clone().or_else(|| interrupted.then(|| "interrupted (SIGINT or SIGTERM)".to_string()));
     let summary = LoadSummary {
         format_version: summary::FORMAT_VERSION,
         tool_version: env!("CARGO_PKG_VERSION").into(),

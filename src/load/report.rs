@@ -8,7 +8,10 @@ use serde_json::Value;
 use super::plan::LoadPlan;
 use super::summary::LoadSummary;
 use super::threshold::{self, ThresholdVerdict};
-use crate::run::model::{CaseResult, CheckResult, Outcome, RunReport, StepResult, FORMAT_VERSION, SPEC_VERSION, TOOL};
+use crate::run::model::{
+    CaseResult, CheckResult, Outcome, RequirementCoverage, RunReport, StepResult, Stop, FORMAT_VERSION, SPEC_VERSION,
+    TOOL,
+};
 use crate::run::verdict;
 use crate::spec::{Level, Spec};
 
@@ -27,7 +30,7 @@ pub fn to_run_report(summary: &LoadSummary, spec: &Spec, selection: Vec<String>)
     cases.extend(summary.errors_by_requirement.iter().map(|(id, n)| requirement_case(spec, id, *n)));
     let stats = verdict::stats(&cases);
     // A load run records only what broke, so only those requirements have a verdict to report.
-    let mut requirements = verdict::requirement_verdicts(spec, &cases);
+    let mut requirements = verdict::requirement_verdicts(spec, &cases, &Default::default(), None);
     requirements.retain(|r| r.checks > 0);
     RunReport {
         format_version: FORMAT_VERSION,
@@ -39,8 +42,12 @@ pub fn to_run_report(summary: &LoadSummary, spec: &Spec, selection: Vec<String>)
         started_at: summary.started_at.clone(),
         duration_ms: (summary.duration_s.max(0.0) * 1000.0).round() as u64,
         interrupted: summary.interrupted,
+        stopped: summary.interrupted.then_some(Stop::Interrupted),
+        stop_reason: summary.stop_reason.clone(),
         verdict: verdict::load_verdict(summary),
         stats,
+        // A load run gates on thresholds; it certifies no requirement coverage.
+        requirement_coverage: RequirementCoverage::default(),
         requirements,
         coverage: Vec::new(),
         cases,
@@ -74,6 +81,8 @@ fn threshold_case(v: &ThresholdVerdict) -> CaseResult {
         actual: Some(v.measured_text.clone()),
         instance_path: None,
         schema_path: None,
+        unchecked: None,
+        occurrences: None,
     };
     case(&format!("threshold {}", v.threshold), "--threshold", step(&subject, vec![check], None))
 }
@@ -97,6 +106,8 @@ fn requirement_case(spec: &Spec, id: &str, n: u64) -> CaseResult {
             actual: Some(format!("{n} response{s} broke it")),
             instance_path: None,
             schema_path: None,
+            unchecked: None,
+            occurrences: None,
         };
         step(ALL_REQUESTS, vec![check], None)
     };
@@ -109,6 +120,7 @@ fn step(subject: &str, checks: Vec<CheckResult>, error: Option<String>) -> StepR
         endpoint: subject.to_string(),
         outcome: Outcome::Pass,
         skipped_reason: None,
+        unchecked: None,
         request: None,
         response: None,
         error,
@@ -130,6 +142,7 @@ fn case(name: &str, source: &str, step: StepResult) -> CaseResult {
         outcome: verdict::case_outcome(&steps),
         duration_ms: 0,
         steps,
+        can_check: Vec::new(),
     }
 }
 

@@ -27,6 +27,7 @@ pub fn verdict(v: RunVerdict) -> &'static str {
     match v {
         RunVerdict::Pass => "PASS",
         RunVerdict::Fail => "FAIL",
+        RunVerdict::Incomplete => "INCOMPLETE",
         RunVerdict::Error => "ERROR",
     }
 }

@@ -49,6 +49,7 @@ impl Paint {
         let code = match v {
             RunVerdict::Pass => Self::GREEN,
             RunVerdict::Fail => Self::RED,
+            RunVerdict::Incomplete => Self::YELLOW,
             RunVerdict::Error => Self::MAGENTA,
         };
         self.paint(code, labels::verdict(v))

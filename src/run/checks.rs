@@ -1,17 +1,18 @@
 //! The checks of one response, each tied to requirement ids of the spec. Pure functions of the
 //! exchange, the step's expectations and the spec: they never fail as functions, they report.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use parking_lot::Mutex;
 use serde_json::Value;
 
-use super::model::{CheckResult, Outcome};
+use super::model::{CheckResult, Outcome, Unchecked};
+use super::select::{number, same, select};
 use super::verdict::failure_at;
-use crate::schema::{SchemaRegistry, Side};
+use crate::schema::{SchemaCheck, SchemaRegistry, Side};
 use crate::spec::{Endpoint, Level, Spec};
 use crate::suite::template::{self, Vars};
-use crate::suite::{CheckDef, Expect, StatusSpec};
+use crate::suite::{CheckDef, Expect, JsonKind, StatusSpec};
 
 /// State shared by all cases of a run: operation ids seen (GEN-ENV-005).
 #[derive(Default)]
@@ -26,6 +27,8 @@ pub struct CheckInput<'a> {
     pub endpoint: &'a Endpoint,
     pub expect: &'a Expect,
     pub vars: &'a Vars,
+    /// The HTTP method the step used (GEN-HTTP-001 is about POST).
+    pub method: &'a str,
     pub status: u16,
     pub content_type: &'a str,
     pub body: Option<&'a Value>,
@@ -48,6 +51,8 @@ pub fn result(spec: &Spec, requirement: &str, ok: bool, check: impl Into<String>
         actual: None,
         instance_path: None,
         schema_path: None,
+        unchecked: None,
+        occurrences: None,
     }
 }
 
@@ -72,18 +77,37 @@ fn short(v: &Value) -> String {
 const KNOWN_CODES: [&str; 6] = ["SESSION", "INPUT", "INTERNAL", "PARAM", "PERMISSION", "501"];
 /// `dateTime` must be within this of the harness clock (GEN-ENV-003).
 const CLOCK_WINDOW_MS: i64 = 24 * 3600 * 1000;
+/// v2 getByUser answers the bare 501 form without an envelope (D-V2-GETBYUSER).
+const V2_GET_BY_USER: &str = "/mobile/v2/notification/getByUser";
+
+/// A check that could not be made on this response, and why (`actual` says what was missing).
+pub fn unchecked(spec: &Spec, requirement: &str, why: Unchecked, check: impl Into<String>, detail: String) -> CheckResult {
+    let mut r = result(spec, requirement, true, check);
+    r.outcome = Outcome::Skipped;
+    r.unchecked = Some(why);
+    r.actual = Some(detail);
+    r
+}
 
 pub fn evaluate(input: &CheckInput<'_>) -> Vec<CheckResult> {
     let mut out = Vec::new();
     let spec = input.spec;
-    let expected_status = match (&input.expect.status, &input.expect.error) {
-        (Some(s), _) => s.clone(),
-        (None, Some(_)) => StatusSpec::One(412),
-        (None, None) => StatusSpec::One(200),
-    };
+    let expected_status = input.expect.expected_status();
     let default_requirement = if expected_status.allows(200) { "GEN-HTTP-002" } else { "GEN-ERR-006" };
     let status_requirement = input.expect.requirement.as_deref().unwrap_or(default_requirement);
+    let status_ok = expected_status.allows(input.status);
 
+    // The target answered: the request was answered within the timeout (GEN-HTTP-006).
+    out.push(result(spec, "GEN-HTTP-006", true, "an answer within the timeout"));
+    // A POST reached an endpoint at its path: not a 404, a 405 or a redirect (GEN-HTTP-001).
+    if input.method.eq_ignore_ascii_case("POST") {
+        let at_path = !matches!(input.status, 404 | 405 | 300..=399);
+        out.push(with(
+            result(spec, "GEN-HTTP-001", at_path, "the endpoint answers POST at its path"),
+            "an answer of the endpoint (not 404, 405 or a redirect)",
+            format!("HTTP {}", input.status),
+        ));
+    }
     // Never a 5xx (GEN-HTTP-005).
     out.push(with(
         result(spec, "GEN-HTTP-005", input.status < 500, "no 5xx status"),
@@ -91,10 +115,31 @@ pub fn evaluate(input: &CheckInput<'_>) -> Vec<CheckResult> {
         format!("HTTP {}", input.status),
     ));
     out.push(with(
-        result(spec, status_requirement, expected_status.allows(input.status), "HTTP status"),
+        result(spec, status_requirement, status_ok, "HTTP status"),
         describe_status(&expected_status),
         format!("HTTP {}", input.status),
     ));
+    // Every expected business or validation failure is also an instance of GEN-ERR-006 (412).
+    if expected_status == StatusSpec::One(412) && status_requirement != "GEN-ERR-006" {
+        out.push(with(
+            result(spec, "GEN-ERR-006", input.status == 412, "a failure answers HTTP 412"),
+            "HTTP 412",
+            format!("HTTP {}", input.status),
+        ));
+    }
+    let error_code = input.body.and_then(|b| b.pointer("/error/code")).and_then(Value::as_str);
+    // A session from login is accepted where one is needed (GEN-SES-003).
+    if input.endpoint.session && expected_status.allows(200) && !expected_status.allows(412) {
+        if input.status == 200 {
+            out.push(result(spec, "GEN-SES-003", true, "the login's sessionID is accepted"));
+        } else if error_code == Some("SESSION") {
+            out.push(with(
+                result(spec, "GEN-SES-003", false, "the login's sessionID is accepted"),
+                "the operation's answer",
+                "412 SESSION for a sessionID the login just returned".to_string(),
+            ));
+        }
+    }
     // A 405 or a 400 to a malformed body need not carry JSON.
     let json_expected = !(expected_status.allows(405) || expected_status.allows(400) && input.expect.error.is_none())
         || input.status == 200;
@@ -109,7 +154,7 @@ pub fn evaluate(input: &CheckInput<'_>) -> Vec<CheckResult> {
                     format!("not JSON ({ct})"),
                 ));
             }
-            return out;
+            return finish(input, out);
         }
     };
     if json_expected {
@@ -122,15 +167,15 @@ pub fn evaluate(input: &CheckInput<'_>) -> Vec<CheckResult> {
     }
 
     if input.status == 200 {
-        schema_checks(input, body, Side::Response, &mut out);
+        schema_checks(input, body, &mut out);
         envelope_checks(input, body, &mut out);
     } else if input.status < 500 && input.status != 405 && body.is_object() {
         error_checks(input, body, &mut out);
     }
 
     if let Some(allowed) = &input.expect.error {
-        if expected_status.allows(input.status) {
-            let code = body.pointer("/error/code").and_then(Value::as_str).unwrap_or("");
+        if status_ok {
+            let code = error_code.unwrap_or("");
             out.push(with(
                 result(spec, status_requirement, allowed.allows(code), "error code"),
                 match allowed {
@@ -141,15 +186,33 @@ pub fn evaluate(input: &CheckInput<'_>) -> Vec<CheckResult> {
             ));
         }
     }
-    if expected_status.allows(input.status) {
+    // The requirements the expectation is also an instance of hold when the status and code do.
+    let expectation_held = status_ok
+        && input.expect.error.as_ref().is_none_or(|allowed| allowed.allows(error_code.unwrap_or("")));
+    for id in &input.expect.also {
+        out.push(with(
+            result(spec, id, expectation_held, "HTTP status and error code"),
+            describe_status(&expected_status),
+            format!("HTTP {}, error.code {}", input.status, error_code.unwrap_or("(none)")),
+        ));
+    }
+    if status_ok {
         for check in &input.expect.checks {
             out.push(content_check(spec, check, body, input.vars));
         }
+    } else {
+        // The answer is not the one the content checks are about: they cannot be made.
+        for check in &input.expect.checks {
+            out.push(unchecked(
+                spec,
+                &check.requirement,
+                Unchecked::EarlierFailure,
+                format!("{} (content)", check.pointer),
+                format!("the status check failed (HTTP {})", input.status),
+            ));
+        }
     }
-    if input.must_only {
-        out.retain(|c| c.level == Level::Must);
-    }
-    out
+    finish(input, out)
 }
 
 fn describe_status(s: &StatusSpec) -> String {
@@ -157,6 +220,13 @@ fn describe_status(s: &StatusSpec) -> String {
         StatusSpec::One(code) => format!("HTTP {code}"),
         StatusSpec::Any(list) => format!("HTTP {}", list.iter().map(u16::to_string).collect::<Vec<_>>().join(" or ")),
     }
+}
+
+fn finish(input: &CheckInput<'_>, mut out: Vec<CheckResult>) -> Vec<CheckResult> {
+    if input.must_only {
+        out.retain(|c| c.level == Level::Must);
+    }
+    out
 }
 
 /// Every requirement a schema cites (following `$ref`s into shared definitions).
@@ -192,25 +262,40 @@ pub fn schema_requirements(schema: &Value, spec: &Spec) -> BTreeSet<String> {
     out
 }
 
-fn schema_checks(input: &CheckInput<'_>, body: &Value, side: Side, out: &mut Vec<CheckResult>) {
-    let spec = input.spec;
-    let violations = input.registry.check(&input.endpoint.path, side, body);
-    let failed: BTreeSet<&str> = violations.iter().map(|v| v.requirement.as_str()).collect();
-    for v in &violations {
+/// The endpoint's response schema: each violation (grouped by member and rule) fails its
+/// requirement; each requirement the schema cites passes only where its node applied to the
+/// document, and is recorded as not checked, with why, where it applied to nothing.
+fn schema_checks(input: &CheckInput<'_>, body: &Value, out: &mut Vec<CheckResult>) {
+    let check = input.registry.check_reach(&input.endpoint.path, Side::Response, body);
+    let cited = schema_requirements(&input.endpoint.response, input.spec);
+    record_schema(input.spec, &check, &cited, "response matches the schema", out);
+}
+
+fn record_schema(spec: &Spec, check: &SchemaCheck, cited: &BTreeSet<String>, what: &str, out: &mut Vec<CheckResult>) {
+    let failed: BTreeSet<&str> = check.violations.iter().map(|v| v.requirement.as_str()).collect();
+    for v in &check.violations {
         out.push(CheckResult {
             requirement: v.requirement.clone(),
             level: v.level,
             outcome: failure_at(v.level),
-            check: "response matches the schema".into(),
+            check: what.into(),
             expected: Some(format!("schema {}", v.schema_path)),
-            actual: Some(format!("{}: {}", if v.instance_path.is_empty() { "/" } else { &v.instance_path }, v.message)),
+            actual: Some(v.summary()),
             instance_path: Some(v.instance_path.clone()),
             schema_path: Some(v.schema_path.clone()),
+            unchecked: None,
+            occurrences: (v.occurrences > 1).then_some(v.occurrences),
         });
     }
-    for id in schema_requirements(&input.endpoint.response, spec) {
-        if !failed.contains(id.as_str()) && spec.requirement(&id).is_some() {
-            out.push(result(spec, &id, true, "response matches the schema"));
+    for id in cited {
+        if failed.contains(id.as_str()) || spec.requirement(id).is_none() {
+            continue;
+        }
+        if check.reach.reached.contains(id) {
+            out.push(result(spec, id, true, what));
+        } else if let Some(why) = check.reach.unreached.get(id) {
+            let kind = if why.lacks_data() { Unchecked::LackedData } else { Unchecked::NotApplicable };
+            out.push(unchecked(spec, id, kind, what, why.describe()));
         }
     }
 }
@@ -229,6 +314,29 @@ fn envelope_checks(input: &CheckInput<'_>, body: &Value, out: &mut Vec<CheckResu
     let enveloped =
         spec.table.row(&input.endpoint.path).is_some_and(|row| row.returns.iter().any(|n| n == "operationID"));
     let Some(obj) = body.as_object().filter(|_| enveloped) else { return };
+    if input.endpoint.path == V2_GET_BY_USER {
+        // The envelope applies to the table's list form only (D-V2-GETBYUSER).
+        if !obj.contains_key("notifications") {
+            out.push(unchecked(
+                spec,
+                "MV2-GETBYUSER-002",
+                Unchecked::NotApplicable,
+                "the list form carries the envelope",
+                "the answer is the bare 501 form, which carries none".into(),
+            ));
+            return;
+        }
+        let first = out.len();
+        envelope_members(input, obj, out);
+        let held = out[first..].iter().all(|c| c.outcome == Outcome::Pass);
+        out.push(result(spec, "MV2-GETBYUSER-002", held, "the list form carries the envelope"));
+        return;
+    }
+    envelope_members(input, obj, out);
+}
+
+fn envelope_members(input: &CheckInput<'_>, obj: &serde_json::Map<String, Value>, out: &mut Vec<CheckResult>) {
+    let spec = input.spec;
     if let Some(dt) = obj.get("dateTime") {
         let instant = instant_ms(dt);
         let ok = instant.is_some_and(|ms| (ms - input.now_ms).abs() <= CLOCK_WINDOW_MS);
@@ -254,18 +362,9 @@ fn envelope_checks(input: &CheckInput<'_>, body: &Value, out: &mut Vec<CheckResu
 
 fn error_checks(input: &CheckInput<'_>, body: &Value, out: &mut Vec<CheckResult>) {
     let spec = input.spec;
-    for v in input.registry.check_error(body) {
-        out.push(CheckResult {
-            requirement: v.requirement.clone(),
-            level: v.level,
-            outcome: failure_at(v.level),
-            check: "failure body matches the error schema".into(),
-            expected: Some(format!("schema {}", v.schema_path)),
-            actual: Some(format!("{}: {}", if v.instance_path.is_empty() { "/" } else { &v.instance_path }, v.message)),
-            instance_path: Some(v.instance_path.clone()),
-            schema_path: Some(v.schema_path.clone()),
-        });
-    }
+    let check = input.registry.check_error_reach(body);
+    let cited = schema_requirements(&serde_json::json!({"$ref": "#/$defs/errorResponse"}), spec);
+    record_schema(spec, &check, &cited, "failure body matches the error schema", out);
     let Some(error) = body.get("error").and_then(Value::as_object) else { return };
     let description = error.get("description").and_then(Value::as_str).unwrap_or("");
     out.push(with(
@@ -282,50 +381,34 @@ fn error_checks(input: &CheckInput<'_>, body: &Value, out: &mut Vec<CheckResult>
     }
 }
 
-/// The value at a pointer; `a|b` tries each alternative in turn (a response the spec accepts in two
-/// forms, D-REQUEST-RESPONSE: `/request/number|/number`).
-pub fn lookup<'v>(body: &'v Value, pointer: &str) -> Option<&'v Value> {
-    pointer
-        .split('|')
-        .find_map(|p| body.pointer(p.trim()).filter(|v| !v.is_null()))
-        .or_else(|| pointer.split('|').find_map(|p| body.pointer(p.trim())))
-}
-
-/// Numbers and numeric strings compare by value (`"123"` = `123`); everything else exactly.
-pub fn same(a: &Value, b: &Value) -> bool {
-    if a == b {
-        return true;
-    }
-    let num = |v: &Value| match v {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse::<f64>().ok(),
-        _ => None,
-    };
-    matches!((num(a), num(b)), (Some(x), Some(y)) if x == y)
-}
-
-fn number(v: &Value) -> Option<f64> {
-    match v {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-fn matches_fields(item: &Value, fields: &std::collections::BTreeMap<String, Value>) -> bool {
+fn matches_fields(item: &Value, fields: &BTreeMap<String, Value>) -> bool {
     fields.iter().all(|(k, v)| item.get(k).is_some_and(|x| same(x, v)))
 }
 
-fn render_map(
-    m: &std::collections::BTreeMap<String, Value>,
-    vars: &Vars,
-) -> Result<std::collections::BTreeMap<String, Value>, String> {
+fn render_map(m: &BTreeMap<String, Value>, vars: &Vars) -> Result<BTreeMap<String, Value>, String> {
     m.iter().map(|(k, v)| Ok((k.clone(), template::render(v, vars)?))).collect()
 }
 
+fn json_kind(v: &Value) -> JsonKind {
+    match v {
+        Value::Null => JsonKind::Null,
+        Value::Bool(_) => JsonKind::Boolean,
+        Value::Number(n) if n.is_i64() || n.is_u64() => JsonKind::Integer,
+        Value::Number(_) => JsonKind::Number,
+        Value::String(_) => JsonKind::String,
+        Value::Array(_) => JsonKind::Array,
+        Value::Object(_) => JsonKind::Object,
+    }
+}
+
 fn content_check(spec: &Spec, check: &CheckDef, body: &Value, vars: &Vars) -> CheckResult {
-    let at = lookup(body, &check.pointer);
-    let name = |op: &str| format!("{} {op}", if check.pointer.is_empty() { "/" } else { &check.pointer });
+    let pointer = match template::render(&Value::String(check.pointer.clone()), vars) {
+        Ok(Value::String(p)) => p,
+        _ => check.pointer.clone(),
+    };
+    let at = select(body, &pointer);
+    let at = at.as_ref();
+    let name = |op: &str| format!("{} {op}", if pointer.is_empty() { "/" } else { &pointer });
     let render = |v: &Value| template::render(v, vars);
     let outcome = (|| -> Result<CheckResult, String> {
         if let Some(expected) = &check.equals {
@@ -359,6 +442,16 @@ fn content_check(spec: &Spec, check: &CheckDef, body: &Value, vars: &Vars) -> Ch
             let ok = at.is_some_and(|v| !v.is_null());
             return Ok(with(result(spec, &check.requirement, ok, name("present")), "present", "missing or null"));
         }
+        if let Some(kind) = check.kind {
+            let actual = at.map(json_kind);
+            // An integer is also a number.
+            let ok = actual.is_some_and(|a| a == kind || (kind == JsonKind::Number && a == JsonKind::Integer));
+            return Ok(with(
+                result(spec, &check.requirement, ok, name(&format!("is {}", kind.name()))),
+                kind.name(),
+                at.map_or("missing".into(), |v| format!("{} {}", json_kind(v).name(), short(v))),
+            ));
+        }
         // A null list counts as empty (Jackson writes null lists as null; specs/DECISIONS.md).
         let empty = Vec::new();
         let items = match at {
@@ -384,10 +477,50 @@ fn content_check(spec: &Spec, check: &CheckDef, body: &Value, vars: &Vars) -> Ch
                 found.map_or("not an array".into(), short),
             ));
         }
+        if let Some(field) = &check.unique {
+            let Some(list) = items else {
+                return Ok(with(
+                    result(spec, &check.requirement, false, name(&format!("unique {field}"))),
+                    "an array",
+                    at.map_or("missing".into(), short),
+                ));
+            };
+            if list.is_empty() {
+                return Ok(unchecked(
+                    spec,
+                    &check.requirement,
+                    Unchecked::LackedData,
+                    name(&format!("unique {field}")),
+                    format!("{} has no item", name("")),
+                ));
+            }
+            let mut seen: Vec<&Value> = Vec::new();
+            let repeated = list.iter().filter_map(|i| i.get(field)).find(|v| {
+                let again = seen.iter().any(|s| same(s, v));
+                seen.push(v);
+                again
+            });
+            return Ok(with(
+                result(spec, &check.requirement, repeated.is_none(), name(&format!("unique {field}"))),
+                format!("no two items with the same {field}"),
+                repeated.map_or(String::new(), |v| format!("{field} {} appears twice", short(v))),
+            ));
+        }
         if let Some(each) = &check.each {
             let gt = each.gt.as_ref().map(render).transpose()?;
             let lt = each.lt.as_ref().map(render).transpose()?;
             let eq = each.equals.as_ref().map(render).transpose()?;
+            let what = name(&format!("every item's {}", each.field));
+            // A rule about every item proves nothing about an empty list.
+            if items.is_some_and(Vec::is_empty) {
+                return Ok(unchecked(
+                    spec,
+                    &check.requirement,
+                    Unchecked::LackedData,
+                    what,
+                    format!("{} had no item", if pointer.is_empty() { "/" } else { &pointer }),
+                ));
+            }
             let offending = items.and_then(|list| {
                 list.iter().find(|item| {
                     let v = item.get(&each.field).unwrap_or(&Value::Null);
@@ -409,7 +542,7 @@ fn content_check(spec: &Spec, check: &CheckDef, body: &Value, vars: &Vars) -> Ch
                 wanted.push(format!("= {}", short(e)));
             }
             return Ok(with(
-                result(spec, &check.requirement, ok, name(&format!("every item's {}", each.field))),
+                result(spec, &check.requirement, ok, what),
                 format!("every {} {}", each.field, wanted.join(" and ")),
                 offending.map_or("not an array".into(), short),
             ));
@@ -435,6 +568,8 @@ fn content_check(spec: &Spec, check: &CheckDef, body: &Value, vars: &Vars) -> Ch
         actual: Some(e),
         instance_path: None,
         schema_path: None,
+        unchecked: None,
+        occurrences: None,
     })
 }
 
@@ -456,5 +591,12 @@ mod tests {
     fn numbers_compare_by_value() {
         assert!(same(&json!("123"), &json!(123)));
         assert!(!same(&json!("abc"), &json!(123)));
+    }
+
+    #[test]
+    fn json_kinds() {
+        assert_eq!(json_kind(&json!(1)), JsonKind::Integer);
+        assert_eq!(json_kind(&json!(1.5)), JsonKind::Number);
+        assert_eq!(json_kind(&json!([])), JsonKind::Array);
     }
 }

@@ -14,12 +14,14 @@ use crate::suite::LoadedSuite;
 pub struct Credentials {
     pub roles: BTreeMap<String, (String, String)>,
     pub pools: BTreeMap<String, Vec<(String, String)>>,
+    /// Input only the vendor has, given in the same file (`data_query: NAME`).
+    pub inputs: BTreeMap<String, String>,
 }
 
 impl Credentials {
     fn from_pools(pools: BTreeMap<String, Vec<(String, String)>>) -> Self {
         let roles = pools.iter().filter_map(|(r, p)| p.first().map(|a| (r.clone(), a.clone()))).collect();
-        Self { roles, pools }
+        Self { roles, pools, inputs: BTreeMap::new() }
     }
 
     /// One account for every role (`--user/--password`).
@@ -43,25 +45,39 @@ impl Credentials {
         }
         #[derive(serde::Deserialize)]
         #[serde(untagged)]
-        enum OneOrMany {
+        enum Entry {
             One(Account),
             Many(Vec<Account>),
+            /// A vendor input (`data_query: NAME`).
+            Text(String),
         }
-        let parsed: BTreeMap<String, OneOrMany> = serde_norway::from_str(text).map_err(|e| {
+        let parsed: BTreeMap<String, Entry> = serde_norway::from_str(text).map_err(|e| {
             let at = e.location().map(|l| format!(":{}:{}", l.line(), l.column())).unwrap_or_default();
             format!("{label}{at}: {e}")
         })?;
         let mut given: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-        for (role, accounts) in parsed {
+        let mut inputs = BTreeMap::new();
+        for (role, entry) in parsed {
+            if crate::suite::VENDOR_INPUTS.contains(&role.as_str()) {
+                match entry {
+                    Entry::Text(value) => {
+                        inputs.insert(role, value);
+                        continue;
+                    }
+                    _ => return Err(format!("{label}: `{role}` is a name, not an account")),
+                }
+            }
             if !crate::suite::template::ROLES.contains(&role.as_str()) {
                 return Err(format!(
-                    "{label}: unknown role `{role}` (roles: {})",
-                    crate::suite::template::ROLES.join(", ")
+                    "{label}: unknown key `{role}` (roles: {}; inputs: {})",
+                    crate::suite::template::ROLES.join(", "),
+                    crate::suite::VENDOR_INPUTS.join(", ")
                 ));
             }
-            let list = match accounts {
-                OneOrMany::One(a) => vec![a],
-                OneOrMany::Many(list) => list,
+            let list = match entry {
+                Entry::One(a) => vec![a],
+                Entry::Many(list) => list,
+                Entry::Text(_) => return Err(format!("{label}: role `{role}` needs {{user, password}}")),
             };
             if list.is_empty() {
                 return Err(format!("{label}: role `{role}` lists no account"));
@@ -75,12 +91,17 @@ impl Credentials {
             .iter()
             .map(|r| (r.to_string(), given.get(*r).cloned().unwrap_or_else(|| fallback.clone())))
             .collect();
-        Ok(Self::from_pools(pools))
+        Ok(Self { inputs, ..Self::from_pools(pools) })
     }
 
-    /// The demo accounts of a running reference server, every account of each role.
+    /// The demo accounts of a running reference server, every account of each role, and the
+    /// vendor input it can answer (the name of one of its data queries).
     pub fn of_reference(server: &crate::server::RunningServer) -> Self {
-        Self::of_users(server.credentials())
+        let mut credentials = Self::of_users(server.credentials());
+        if let Some(query) = server.data_query_names().into_iter().next() {
+            credentials.inputs.insert("data_query".into(), query);
+        }
+        credentials
     }
 
     /// The accounts of the built-in data set: those of a reference server started without
@@ -136,7 +157,9 @@ mod tests {
         assert_eq!(c.account("requester", 7).unwrap().0, "c", "a missing role falls back to the first role by name");
         assert_eq!(c.secrets(), ["pa", "pb", "pc"]);
         assert!(Credentials::parse("c.yaml", "technician: []\n").unwrap_err().contains("no account"));
-        assert!(Credentials::parse("c.yaml", "chef: {user: a, password: b}\n").unwrap_err().contains("unknown role"));
+        assert!(Credentials::parse("c.yaml", "chef: {user: a, password: b}\n").unwrap_err().contains("unknown key"));
+        let with_query = Credentials::parse("c.yaml", "technician: {user: a, password: b}\ndata_query: abertas\n").unwrap();
+        assert_eq!(with_query.inputs["data_query"], "abertas");
     }
 
     #[test]
@@ -185,4 +208,39 @@ pub struct RunConfig {
     pub jobs: usize,
     pub insecure: bool,
     pub ca_cert: Option<PathBuf>,
+    /// Run the slow tier (`--include slow`): cases tagged `slow`.
+    pub include_slow: bool,
+    /// The target's session lifetime, which the slow tier waits out.
+    pub session_ttl: Duration,
+    /// Input only the vendor has (`data_query`), from `--data-query` or the credentials file.
+    pub inputs: BTreeMap<String, String>,
+    /// Consecutive requests without an answer (timeouts, connection failures) that stop the run.
+    pub breaker: usize,
+}
+
+/// The circuit breaker's default: with `--jobs` in flight, a target that stopped answering is
+/// detected within about two timeouts.
+pub const BREAKER_DEFAULT: usize = 3;
+
+impl RunConfig {
+    /// Every suite and generated case against `target`, with the defaults of `itsm-conform run`.
+    pub fn new(target: String, credentials: Credentials, suites: Vec<LoadedSuite>) -> Self {
+        let inputs = credentials.inputs.clone();
+        Self {
+            target,
+            embedded: false,
+            credentials,
+            suites,
+            generated: true,
+            selection: Selection::default(),
+            timeout: Duration::from_secs(10),
+            jobs: 4,
+            insecure: false,
+            ca_cert: None,
+            include_slow: false,
+            session_ttl: Duration::from_secs(30 * 60),
+            inputs,
+            breaker: BREAKER_DEFAULT,
+        }
+    }
 }

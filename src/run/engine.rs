@@ -1,44 +1,77 @@
 //! Runs cases: independent cases concurrently (`--jobs`), steps of a case in order. Running a case
 //! never fails as a function: problems become verdicts in its `CaseResult`.
+//!
+//! Every planned case ends up in the report: run, partly run, or listed as not run with why (the
+//! run was interrupted, the circuit breaker stopped it, the slow tier or vendor input it needs was
+//! not given). What each step can check is recorded beside it, so the verdict can tell a MUST that
+//! held from one nobody checked.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use futures::StreamExt;
+use parking_lot::Mutex;
 use serde_json::Value;
+use tokio_util::sync::CancellationToken;
 
 use super::checks::{self, CheckInput, RunMemory};
 use super::config::RunConfig;
 use super::generate;
 use super::http;
 use super::model::{
-    CaseResult, Outcome, RequestRecord, ResponseRecord, RunReport, StepResult, FORMAT_VERSION, SPEC_VERSION, TOOL,
+    CaseResult, Outcome, RequestRecord, ResponseRecord, RunReport, StepResult, Stop, Unchecked, FORMAT_VERSION,
+    SPEC_VERSION, TOOL,
 };
+use super::scope;
+use super::select::select;
 use super::verdict;
 use crate::report::redact;
 use crate::schema::SchemaRegistry;
-use crate::spec::{xml, Endpoint, Group, Level};
+use crate::spec::{xml, Endpoint, Group, Level, Spec};
 use crate::suite::template::{self, Vars};
-use crate::suite::{CaseDef, StepDef};
+use crate::suite::{CaseDef, StepDef, SLOW_TAG};
 
 /// Response bodies kept in reports are cut here (the check ran on the whole body).
 const REPORT_BODY_LIMIT: usize = 16 * 1024;
 const LOGIN_PATHS: [&str; 3] = ["/services/login", "/services/v2/login", "/services/xml/login"];
 
-/// Lets a caller (Ctrl-C) stop a run: cases not yet started are not run, and the report says so.
+/// Lets a caller stop a run: on SIGINT/SIGTERM (interrupted) or when the target stopped answering
+/// (circuit breaker). Requests in flight are abandoned, cases not yet started are not run, and
+/// the report says so.
 #[derive(Clone, Default)]
 pub struct RunHandle {
-    cancelled: Arc<AtomicBool>,
+    token: CancellationToken,
+    stop: Arc<Mutex<Option<(Stop, String)>>>,
 }
 
 impl RunHandle {
+    /// Interrupts the run (Ctrl-C): verdict INCOMPLETE unless a MUST already failed.
     pub fn cancel(&self) {
-        self.cancelled.store(true, Ordering::SeqCst);
+        self.interrupt("interrupted");
+    }
+
+    /// Interrupts the run, saying why (`interrupted by SIGTERM`).
+    pub fn interrupt(&self, reason: &str) {
+        self.stop_with(Stop::Interrupted, reason.to_string());
+    }
+
+    fn stop_with(&self, stop: Stop, reason: String) {
+        let mut slot = self.stop.lock();
+        if slot.is_none() {
+            *slot = Some((stop, reason));
+        }
+        drop(slot);
+        self.token.cancel();
     }
 
     pub fn is_cancelled(&self) -> bool {
-        self.cancelled.load(Ordering::SeqCst)
+        self.token.is_cancelled()
+    }
+
+    fn stopped(&self) -> Option<(Stop, String)> {
+        self.stop.lock().clone()
     }
 }
 
@@ -51,12 +84,13 @@ pub trait Progress: Send + Sync {
 pub struct NoProgress;
 impl Progress for NoProgress {}
 
-/// A case ready to run.
+/// A case of the run, with what its steps can check; `out_of_scope` when it is listed but not run.
 struct Planned {
     suite: String,
     source: String,
-    suite_tags: Vec<String>,
     case: CaseDef,
+    can_check: Vec<Vec<String>>,
+    out_of_scope: Option<(Unchecked, String)>,
 }
 
 struct Ctx<'a> {
@@ -66,6 +100,9 @@ struct Ctx<'a> {
     memory: RunMemory,
     seq: AtomicU64,
     run_id: String,
+    handle: &'a RunHandle,
+    /// Requests in a row that got no answer (the circuit breaker's count).
+    unanswered: AtomicUsize,
 }
 
 fn now_ms() -> i64 {
@@ -74,56 +111,84 @@ fn now_ms() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
-/// The cases of the run, after selection, in a stable order (suites by name, then cases).
-fn plan(config: &RunConfig, registry: &SchemaRegistry) -> Vec<Planned> {
-    let spec = registry.spec();
-    let mut planned = Vec::new();
+fn can_check(spec: &Spec, case: &CaseDef) -> Vec<Vec<String>> {
+    case.steps
+        .iter()
+        .map(|step| match spec.endpoint(&step.call) {
+            Some(endpoint) => scope::step_can_check(spec, endpoint, step).into_iter().collect(),
+            None => Vec::new(),
+        })
+        .collect()
+}
+
+/// Whether the selection (`--group`, `--endpoint`, `--tag`) keeps a case.
+fn selected(config: &RunConfig, suite: &str, suite_tags: &[String], case: &CaseDef) -> bool {
+    let all: Vec<&str> = case.steps.iter().map(|s| s.call.as_str()).collect();
+    let main: Vec<&str> = all.iter().copied().filter(|c| !LOGIN_PATHS.contains(c)).collect();
+    let endpoints = if main.is_empty() { all } else { main };
+    let sel = &config.selection;
+    let group_ok = sel.groups.is_empty()
+        || endpoints.iter().any(|e| Group::of_path(e).is_some_and(|g| sel.groups.iter().any(|s| s == g.name())));
+    let endpoint_ok = sel.endpoints.is_empty() || endpoints.iter().any(|e| sel.endpoints.iter().any(|s| s == e));
+    let tag_ok = sel.tags.is_empty()
+        || case.tags.iter().chain(suite_tags).any(|t| sel.tags.iter().any(|s| s == t))
+        || sel.tags.iter().any(|t| t == suite);
+    group_ok && endpoint_ok && tag_ok
+}
+
+/// Why a selected case is listed but not run, if it is: the slow tier, or vendor input.
+fn out_of_scope(config: &RunConfig, case: &CaseDef) -> Option<(Unchecked, String)> {
+    if case.tags.iter().any(|t| t == SLOW_TAG) && !config.include_slow {
+        return Some((Unchecked::SlowTier, verdict::out_of_scope_detail(Unchecked::SlowTier)));
+    }
+    let missing: Vec<&str> =
+        case.needs.iter().map(String::as_str).filter(|n| !config.inputs.contains_key(*n)).collect();
+    if !missing.is_empty() {
+        return Some((
+            Unchecked::VendorInput,
+            format!(
+                "needs input only the vendor has ({}): give --data-query NAME (or data_query: in the credentials file)",
+                missing.join(", ")
+            ),
+        ));
+    }
+    None
+}
+
+/// The cases of the run in a stable order (suites by name, then cases), and for each requirement
+/// that only cases the selection left out could check, why it is out of scope.
+fn plan(config: &RunConfig, spec: &Spec) -> (Vec<Planned>, BTreeMap<String, Unchecked>) {
+    let mut all: Vec<(String, String, Vec<String>, CaseDef)> = Vec::new();
     for loaded in &config.suites {
         for case in &loaded.suite.cases {
-            planned.push(Planned {
-                suite: loaded.suite.name.clone(),
-                source: loaded.file.clone(),
-                suite_tags: loaded.suite.tags.clone(),
-                case: case.clone(),
-            });
+            all.push((loaded.suite.name.clone(), loaded.file.clone(), loaded.suite.tags.clone(), case.clone()));
         }
     }
     if config.generated {
         for suite in generate::generate(spec) {
             for case in suite.cases {
-                planned.push(Planned {
-                    suite: suite.name.clone(),
-                    source: "generated".into(),
-                    suite_tags: vec![],
-                    case,
-                });
+                all.push((suite.name.clone(), "generated".into(), Vec::new(), case));
             }
         }
     }
-    let sel = &config.selection;
-    planned.retain(|p| {
-        let endpoints: Vec<&str> = {
-            let all: Vec<&str> = p.case.steps.iter().map(|s| s.call.as_str()).collect();
-            let main: Vec<&str> = all.iter().copied().filter(|c| !LOGIN_PATHS.contains(c)).collect();
-            if main.is_empty() {
-                all
-            } else {
-                main
+    let mut planned = Vec::new();
+    let mut excluded: BTreeMap<String, Unchecked> = BTreeMap::new();
+    for (suite, source, suite_tags, case) in all {
+        let checks = can_check(spec, &case);
+        if !selected(config, &suite, &suite_tags, &case) {
+            for id in checks.iter().flatten() {
+                excluded.entry(id.clone()).or_insert(Unchecked::Selection);
             }
-        };
-        let group_ok = sel.groups.is_empty()
-            || endpoints.iter().any(|e| Group::of_path(e).is_some_and(|g| sel.groups.iter().any(|s| s == g.name())));
-        let endpoint_ok = sel.endpoints.is_empty() || endpoints.iter().any(|e| sel.endpoints.iter().any(|s| s == e));
-        let tag_ok = sel.tags.is_empty()
-            || p.case.tags.iter().chain(&p.suite_tags).any(|t| sel.tags.iter().any(|s| s == t))
-            || sel.tags.contains(&p.suite);
-        group_ok && endpoint_ok && tag_ok
-    });
-    planned
+            continue;
+        }
+        let out_of_scope = out_of_scope(config, &case);
+        planned.push(Planned { suite, source, case, can_check: checks, out_of_scope });
+    }
+    (planned, excluded)
 }
 
-/// Runs every selected case and builds the report. `handle` may cancel it (the report is then
-/// marked interrupted and holds the cases that finished).
+/// Runs every selected case and builds the report. `handle` may stop it: the report is then
+/// marked interrupted, and the cases and steps that did not run are listed as not run.
 pub async fn run_suites(
     config: &RunConfig,
     registry: Arc<SchemaRegistry>,
@@ -131,9 +196,10 @@ pub async fn run_suites(
     progress: &dyn Progress,
 ) -> Result<RunReport, String> {
     let started = Instant::now();
-    let started_at = crate::server::world::iso(now_ms());
+    let started_at = crate::time::iso(now_ms());
     let client = http::client(config)?;
-    let planned = plan(config, &registry);
+    let spec = registry.spec().clone();
+    let (planned, excluded) = plan(config, &spec);
     progress.planned(planned.len());
     let ctx = Ctx {
         config,
@@ -142,26 +208,30 @@ pub async fn run_suites(
         memory: RunMemory::default(),
         seq: AtomicU64::new(1),
         run_id: format!("{:x}", now_ms() % 0xFFFF_FFFF),
+        handle,
+        unanswered: AtomicUsize::new(0),
     };
     let ctx = &ctx;
     let mut results: Vec<(usize, CaseResult)> = futures::stream::iter(planned.iter().enumerate())
         .map(|(index, p)| async move {
-            if handle.is_cancelled() {
-                return None;
-            }
-            let result = run_case(ctx, p, index).await;
+            let result = match &p.out_of_scope {
+                Some((why, reason)) => not_run(p, *why, reason),
+                None if ctx.handle.is_cancelled() => not_run(p, Unchecked::NotRun, &not_run_reason(ctx)),
+                None => run_case(ctx, p, index).await,
+            };
             progress.finished(&result);
-            Some((index, result))
+            (index, result)
         })
         .buffer_unordered(config.jobs.max(1))
-        .filter_map(|r| async move { r })
         .collect()
         .await;
     results.sort_by_key(|(i, _)| *i);
     let cases: Vec<CaseResult> = results.into_iter().map(|(_, c)| c).collect();
-    let spec = registry.spec();
     let stats = verdict::stats(&cases);
-    let mut requirements = verdict::requirement_verdicts(spec, &cases);
+    let requirements = verdict::requirement_verdicts(&spec, &cases, &excluded, config.selection.level);
+    let requirement_coverage = verdict::requirement_coverage(&requirements);
+    let stopped = handle.stopped();
+    let mut requirements = requirements;
     if config.selection.level == Some(Level::Must) {
         requirements.retain(|r| r.level == Level::Must);
     }
@@ -174,11 +244,14 @@ pub async fn run_suites(
         embedded_target: config.embedded,
         started_at,
         duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-        interrupted: handle.is_cancelled(),
-        verdict: verdict::run_verdict(&stats),
+        interrupted: stopped.is_some(),
+        verdict: verdict::run_verdict(&stats, &requirement_coverage, stopped.as_ref().map(|s| s.0)),
+        stopped: stopped.as_ref().map(|s| s.0),
+        stop_reason: stopped.map(|s| s.1),
         stats,
+        requirement_coverage,
         requirements,
-        coverage: verdict::coverage(spec, &cases),
+        coverage: verdict::coverage(&spec, &cases),
         cases,
         selection: config.selection.describe(),
         notes: Vec::new(),
@@ -187,17 +260,45 @@ pub async fn run_suites(
     })
 }
 
-fn skipped(step: &StepDef, reason: &str) -> StepResult {
+fn not_run_reason(ctx: &Ctx<'_>) -> String {
+    match ctx.handle.stopped() {
+        Some((_, reason)) => format!("not run: {reason}"),
+        None => "not run".into(),
+    }
+}
+
+fn step_name(step: &StepDef) -> String {
+    step.name.clone().unwrap_or_else(|| step.call.clone())
+}
+
+fn skipped(step: &StepDef, why: Unchecked, reason: &str) -> StepResult {
     StepResult {
-        name: step.name.clone().unwrap_or_else(|| step.call.clone()),
+        name: step_name(step),
         endpoint: step.call.clone(),
         outcome: Outcome::Skipped,
         skipped_reason: Some(reason.to_string()),
+        unchecked: Some(why),
         request: None,
         response: None,
         error: None,
         checks: Vec::new(),
         curl: None,
+    }
+}
+
+/// A case listed but not run: every step skipped for `why`.
+fn not_run(planned: &Planned, why: Unchecked, reason: &str) -> CaseResult {
+    let steps: Vec<StepResult> = planned.case.steps.iter().map(|s| skipped(s, why, reason)).collect();
+    CaseResult {
+        id: format!("{}/{}", planned.suite, planned.case.name),
+        suite: planned.suite.clone(),
+        name: planned.case.name.clone(),
+        tags: planned.case.tags.clone(),
+        source: planned.source.clone(),
+        outcome: Outcome::Skipped,
+        duration_ms: 0,
+        steps,
+        can_check: planned.can_check.clone(),
     }
 }
 
@@ -210,11 +311,21 @@ fn base_vars(ctx: &Ctx<'_>, index: usize) -> Vars {
         Value::from(ctx.seq.fetch_add(1, Ordering::Relaxed) + u64::try_from(now / 1000).unwrap_or(0)),
     );
     vars.insert("now_ms".into(), Value::from(now));
-    vars.insert("now_iso".into(), Value::String(crate::server::world::iso(now)));
+    vars.insert("now_iso".into(), Value::String(crate::time::iso(now)));
     for (role, (user, password)) in &ctx.config.credentials.roles {
         vars.insert(format!("{role}.user"), Value::String(user.clone()));
         vars.insert(format!("{role}.password"), Value::String(password.clone()));
     }
+    for (name, value) in &ctx.config.inputs {
+        vars.insert(name.clone(), Value::String(value.clone()));
+    }
+    // The slow tier's waits: half the session's life, then past its end (with a margin for the
+    // requests in between), so a session extended by use would still be alive.
+    let ttl = u64::try_from(ctx.config.session_ttl.as_millis()).unwrap_or(u64::MAX);
+    let half = ttl / 2;
+    let margin = (ttl / 10).max(1000);
+    vars.insert("half_session_ms".into(), Value::from(half));
+    vars.insert("rest_of_session_ms".into(), Value::from(ttl - half + margin));
     vars
 }
 
@@ -234,21 +345,84 @@ fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
 }
 
+/// The variables a step's request and expectations use.
+fn variables_of(step: &StepDef) -> BTreeSet<String> {
+    let mut used = Vec::new();
+    if let Some(body) = &step.body {
+        template::variables_in_value(body, &mut used);
+    }
+    if let Some(wait) = &step.wait_ms {
+        template::variables_in_value(wait, &mut used);
+    }
+    for check in &step.expect.checks {
+        used.extend(template::variables_in(&check.pointer));
+        for v in [&check.equals, &check.not_equals].into_iter().flatten() {
+            template::variables_in_value(v, &mut used);
+        }
+        for v in check.one_of.iter().flatten() {
+            template::variables_in_value(v, &mut used);
+        }
+        for m in [&check.some, &check.none].into_iter().flatten() {
+            m.values().for_each(|v| template::variables_in_value(v, &mut used));
+        }
+        if let Some(each) = &check.each {
+            for v in [&each.gt, &each.lt, &each.equals].into_iter().flatten() {
+                template::variables_in_value(v, &mut used);
+            }
+        }
+    }
+    used.into_iter().collect()
+}
+
+/// What a step left for the rest of its case.
+enum After {
+    /// Go on.
+    Continue,
+    /// The rest of the case cannot run, for this reason (of this kind).
+    Stop(Unchecked, String),
+}
+
 async fn run_case(ctx: &Ctx<'_>, planned: &Planned, index: usize) -> CaseResult {
     let started = Instant::now();
     let mut vars = base_vars(ctx, index);
     let mut secrets = ctx.config.credentials.secrets();
     let mut steps: Vec<StepResult> = Vec::new();
-    let mut stop: Option<String> = None;
+    let mut stop: Option<(Unchecked, String)> = None;
+    // Captures a step did not make, and why: later steps that need one of them cannot run.
+    let mut missing: BTreeMap<String, (Unchecked, String)> = BTreeMap::new();
     let case_id = format!("{}/{}", planned.suite, planned.case.name);
     for (n, step) in planned.case.steps.iter().enumerate() {
-        if let Some(reason) = &stop {
-            steps.push(skipped(step, reason));
+        if stop.is_none() && ctx.handle.is_cancelled() {
+            stop = Some((Unchecked::NotRun, not_run_reason(ctx)));
+        }
+        if let Some((why, reason)) = &stop {
+            steps.push(skipped(step, *why, reason));
+            continue;
+        }
+        if let Some((var, (kind, why))) =
+            variables_of(step).into_iter().find_map(|v| missing.get(&v).cloned().map(|w| (v, w)))
+        {
+            steps.push(skipped(step, kind, &format!("needs `{var}`: {why}")));
             continue;
         }
         let step_id = format!("{case_id} step {}", n + 1);
-        let (result, next_stop) = run_step(ctx, step, &step_id, n, &mut vars, &mut secrets).await;
-        stop = next_stop;
+        let (result, after) = run_step(ctx, step, &step_id, n, &mut vars, &mut secrets).await;
+        // Every capture this step did not make is missing for the steps after it.
+        for name in step.capture.keys() {
+            if !vars.contains_key(name) {
+                let why = match result.outcome {
+                    Outcome::Fail | Outcome::Error => (Unchecked::EarlierFailure, format!("step {} failed", n + 1)),
+                    _ => (
+                        Unchecked::LackedData,
+                        format!("the answer to step {} has no value at {}", n + 1, step.capture[name]),
+                    ),
+                };
+                missing.entry(name.clone()).or_insert(why);
+            }
+        }
+        if let After::Stop(why, reason) = after {
+            stop = Some((why, reason));
+        }
         steps.push(result);
     }
     // Redact every secret met in the case (session ids are learned while it runs).
@@ -280,10 +454,22 @@ async fn run_case(ctx: &Ctx<'_>, planned: &Planned, index: usize) -> CaseResult 
         outcome: verdict::case_outcome(&steps),
         duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         steps,
+        can_check: planned.can_check.clone(),
     }
 }
 
-/// Runs one step; returns its result and, when the rest of the case cannot run, why.
+/// Counts a request that got no answer; trips the circuit breaker at the configured count.
+fn no_answer(ctx: &Ctx<'_>, what: &str) {
+    let count = ctx.unanswered.fetch_add(1, Ordering::SeqCst) + 1;
+    if count >= ctx.config.breaker.max(1) && !ctx.handle.is_cancelled() {
+        ctx.handle.stop_with(
+            Stop::TargetStoppedAnswering,
+            format!("the target stopped answering: {count} requests in a row got no answer (last: {what})"),
+        );
+    }
+}
+
+/// Runs one step; returns its result and whether the rest of the case can run.
 async fn run_step(
     ctx: &Ctx<'_>,
     step: &StepDef,
@@ -291,16 +477,15 @@ async fn run_step(
     n: usize,
     vars: &mut Vars,
     secrets: &mut Vec<String>,
-) -> (StepResult, Option<String>) {
+) -> (StepResult, After) {
     let spec = ctx.registry.spec();
-    let name = step.name.clone().unwrap_or_else(|| step.call.clone());
-    let mut result = skipped(step, "");
+    let mut result = skipped(step, Unchecked::NotRun, "");
     result.skipped_reason = None;
-    result.name = name;
+    result.unchecked = None;
     let Some(endpoint) = spec.endpoint(&step.call) else {
         result.error = Some(format!("unknown endpoint `{}`", step.call));
         result.outcome = Outcome::Error;
-        return (result, Some(format!("step {} could not run", n + 1)));
+        return (result, After::Stop(Unchecked::HarnessError, format!("step {} could not run", n + 1)));
     };
     let rendered = match &step.body {
         Some(body) => template::render(body, vars).map(Some),
@@ -311,9 +496,18 @@ async fn run_step(
         Err(e) => {
             result.error = Some(format!("cannot render the body: {e}"));
             result.outcome = Outcome::Error;
-            return (result, Some(format!("step {} could not run", n + 1)));
+            return (result, After::Stop(Unchecked::HarnessError, format!("step {} could not run", n + 1)));
         }
     };
+    if let Some(wait) = &step.wait_ms {
+        let ms = template::render(wait, vars).ok().and_then(|v| v.as_u64()).unwrap_or(0);
+        tokio::select! {
+            () = tokio::time::sleep(Duration::from_millis(ms)) => {}
+            () = ctx.handle.token.cancelled() => {
+                return (skipped(step, Unchecked::NotRun, &not_run_reason(ctx)), After::Stop(Unchecked::NotRun, not_run_reason(ctx)));
+            }
+        }
+    }
     let (content_type, payload) = match (&step.raw_body, rendered) {
         (Some(raw), _) => {
             let ct = if endpoint.is_xml() { "application/xml" } else { "application/json" };
@@ -339,24 +533,38 @@ async fn run_step(
         shell_quote(&format!("Content-Type: {content_type}")),
         if payload.is_empty() { String::new() } else { format!(" --data-raw {}", shell_quote(&payload)) }
     ));
-    let exchange =
-        match http::send(&ctx.client, &method, &url, &content_type, payload.into_bytes(), ctx.config.timeout).await {
-            Ok(x) => x,
-            Err(http::SendError::Timeout(e)) => {
-                // The target took the request and did not answer in time: GEN-HTTP-006 (D-TIMEOUT).
-                let mut check = checks::result(spec, "GEN-HTTP-006", false, "an answer within the timeout");
-                check.expected = Some(format!("an answer within {} ms", ctx.config.timeout.as_millis()));
-                check.actual = Some(e);
-                result.checks.push(check);
-                result.outcome = verdict::step_outcome(&result);
-                return (result, Some(format!("step {} got no answer in time", n + 1)));
-            }
-            Err(http::SendError::Transport(e)) => {
-                result.error = Some(e);
-                result.outcome = Outcome::Error;
-                return (result, Some(format!("step {} got no answer", n + 1)));
-            }
-        };
+    let sent = http::send(&ctx.client, &method, &url, &content_type, payload.into_bytes(), ctx.config.timeout);
+    let answer = tokio::select! {
+        answer = sent => answer,
+        () = ctx.handle.token.cancelled() => {
+            // The run stopped while this request was in flight: it has no verdict.
+            let reason = not_run_reason(ctx);
+            let mut r = skipped(step, Unchecked::NotRun, &reason);
+            r.request = result.request.take();
+            r.curl = result.curl.take();
+            return (r, After::Stop(Unchecked::NotRun, reason));
+        }
+    };
+    let exchange = match answer {
+        Ok(x) => x,
+        Err(http::SendError::Timeout(e)) => {
+            no_answer(ctx, &format!("{} timed out", step.call));
+            // The target took the request and did not answer in time: GEN-HTTP-006 (D-TIMEOUT).
+            let mut check = checks::result(spec, "GEN-HTTP-006", false, "an answer within the timeout");
+            check.expected = Some(format!("an answer within {} ms", ctx.config.timeout.as_millis()));
+            check.actual = Some(e);
+            result.checks.push(check);
+            result.outcome = verdict::step_outcome(&result);
+            return (result, After::Stop(Unchecked::EarlierFailure, format!("step {} got no answer in time", n + 1)));
+        }
+        Err(http::SendError::Transport(e)) => {
+            no_answer(ctx, &e);
+            result.error = Some(e);
+            result.outcome = Outcome::Error;
+            return (result, After::Stop(Unchecked::HarnessError, format!("step {} got no answer", n + 1)));
+        }
+    };
+    ctx.unanswered.store(0, Ordering::SeqCst);
     let text = String::from_utf8_lossy(&exchange.body).into_owned();
     let body: Option<Value> = if exchange.truncated { None } else { serde_json::from_slice(&exchange.body).ok() };
     // Session ids met in responses are secrets from now on.
@@ -374,12 +582,13 @@ async fn run_step(
     if let Some(skip) = &step.skip_unless {
         let lacks = skip.status.is_some_and(|s| s != exchange.status)
             || skip.non_empty.as_ref().is_some_and(|p| {
-                body.as_ref().and_then(|b| checks::lookup(b, p)).and_then(Value::as_array).is_none_or(Vec::is_empty)
+                body.as_ref().and_then(|b| select(b, p)).as_ref().and_then(Value::as_array).is_none_or(Vec::is_empty)
             });
         if lacks {
             result.outcome = Outcome::Skipped;
             result.skipped_reason = Some(skip.reason.clone());
-            return (result, Some(skip.reason.clone()));
+            result.unchecked = Some(Unchecked::LackedData);
+            return (result, After::Stop(Unchecked::LackedData, skip.reason.clone()));
         }
     }
     let input = CheckInput {
@@ -388,6 +597,7 @@ async fn run_step(
         endpoint,
         expect: &step.expect,
         vars,
+        method: &method,
         status: exchange.status,
         content_type: &exchange.content_type,
         body: body.as_ref(),
@@ -398,17 +608,16 @@ async fn run_step(
     };
     result.checks = checks::evaluate(&input);
     result.outcome = verdict::step_outcome(&result);
-    if matches!(result.outcome, Outcome::Fail | Outcome::Error) {
-        return (result, Some(format!("step {} failed", n + 1)));
+    // When the answer is not the one expected (its status failed), the operation did not do what
+    // the rest of the case builds on: stop there. A schema or envelope failure on the expected
+    // answer does not stop read-backs; a missing capture stops only the steps that need it.
+    if result.outcome == Outcome::Error || !step.expect.expected_status().allows(exchange.status) {
+        return (result, After::Stop(Unchecked::EarlierFailure, format!("step {} failed", n + 1)));
     }
-    let mut stop = None;
     for (name, ptr) in &step.capture {
-        match body.as_ref().and_then(|b| checks::lookup(b, ptr)).filter(|v| !v.is_null()) {
-            Some(v) => {
-                vars.insert(name.clone(), v.clone());
-            }
-            None => stop = Some(format!("the target's answer has no value at {ptr} (capture `{name}`)")),
+        if let Some(v) = body.as_ref().and_then(|b| select(b, ptr)).filter(|v| !v.is_null()) {
+            vars.insert(name.clone(), v);
         }
     }
-    (result, stop)
+    (result, After::Continue)
 }

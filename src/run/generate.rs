@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use crate::spec::{Endpoint, Group, Spec};
+use crate::spec::{Endpoint, Group, Level, Spec};
 use crate::suite::{CaseDef, ErrorSpec, Expect, StatusSpec, StepDef};
 
 pub const UNKNOWN_SESSION: &str = "itsm-conform-no-such-session";
@@ -26,6 +26,7 @@ fn login_step() -> StepDef {
         raw_body: None,
         xml_root: None,
         skip_unless: None,
+        wait_ms: None,
         expect: Expect { status: Some(StatusSpec::One(200)), ..Expect::default() },
         capture: [("sid".to_string(), "/sessionID".to_string())].into_iter().collect(),
     }
@@ -40,6 +41,7 @@ fn step(endpoint: &Endpoint, name: String, body: Option<Value>, expect: Expect) 
         raw_body: None,
         xml_root: None,
         skip_unless: None,
+        wait_ms: None,
         expect,
         capture: Default::default(),
     }
@@ -50,6 +52,7 @@ fn expect_error(code: &str, requirement: &str) -> Expect {
         status: Some(StatusSpec::One(412)),
         error: Some(ErrorSpec::One(code.into())),
         requirement: Some(requirement.into()),
+        also: Vec::new(),
         checks: Vec::new(),
     }
 }
@@ -70,20 +73,29 @@ fn with_session(example: &Value, value: Option<&str>) -> Value {
     body
 }
 
-/// `x-missing-requirement` properties anywhere in the request schema: (JSON pointer, requirement, schema).
-fn missing_field_rules(schema: &Value, prefix: &str, out: &mut Vec<(String, String, Value)>) {
+/// `x-missing-requirement` properties anywhere in the request schema, through `$ref`s and the
+/// combinators at every level (getNewest's `newestNumber` sits in a root `allOf`): (JSON pointer,
+/// requirement, schema), each once.
+fn missing_field_rules(schema: &Value, spec: &Spec, prefix: &str, out: &mut Vec<(String, String, Value)>) {
+    if let Some(target) =
+        schema.get("$ref").and_then(Value::as_str).and_then(|r| crate::spec::pointer::resolve_ref(r, &spec.defs))
+    {
+        missing_field_rules(target, spec, prefix, out);
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        for sub in schema.get(key).and_then(Value::as_array).into_iter().flatten() {
+            missing_field_rules(sub, spec, prefix, out);
+        }
+    }
     let Some(props) = schema.get("properties").and_then(Value::as_object) else { return };
     for (name, prop) in props {
         let pointer = format!("{prefix}/{name}");
         if let Some(id) = prop.get("x-missing-requirement").and_then(Value::as_str) {
-            out.push((pointer.clone(), id.to_string(), prop.clone()));
-        }
-        missing_field_rules(prop, &pointer, out);
-        for key in ["allOf", "anyOf", "oneOf"] {
-            for sub in prop.get(key).and_then(Value::as_array).into_iter().flatten() {
-                missing_field_rules(sub, &pointer, out);
+            if !out.iter().any(|(p, r, _)| *p == pointer && r == id) {
+                out.push((pointer.clone(), id.to_string(), prop.clone()));
             }
         }
+        missing_field_rules(prop, spec, &pointer, out);
     }
 }
 
@@ -135,6 +147,7 @@ pub fn generate(spec: &Spec) -> Vec<GeneratedSuite> {
                     }
                 }
                 cases.push(CaseDef {
+                    needs: Vec::new(),
                     name: format!("{}: no session", slug(&endpoint.path)),
                     tags: vec!["generated".into(), "negative".into(), "session".into()],
                     steps: vec![step(
@@ -145,6 +158,7 @@ pub fn generate(spec: &Spec) -> Vec<GeneratedSuite> {
                     )],
                 });
                 cases.push(CaseDef {
+                    needs: Vec::new(),
                     name: format!("{}: unknown session", slug(&endpoint.path)),
                     tags: vec!["generated".into(), "negative".into(), "session".into()],
                     steps: vec![step(
@@ -156,7 +170,7 @@ pub fn generate(spec: &Spec) -> Vec<GeneratedSuite> {
                 });
             }
             let mut rules = Vec::new();
-            missing_field_rules(&endpoint.request, "", &mut rules);
+            missing_field_rules(&endpoint.request, spec, "", &mut rules);
             for (pointer, requirement, schema) in rules {
                 let mut body = if endpoint.session { with_session(example, Some("{{sid}}")) } else { example.clone() };
                 let mut retyped = body.clone();
@@ -165,13 +179,14 @@ pub fn generate(spec: &Spec) -> Vec<GeneratedSuite> {
                 }
                 let prelude: Vec<StepDef> = if endpoint.session { vec![login_step()] } else { Vec::new() };
                 let mut steps = prelude.clone();
-                steps.push(step(
-                    endpoint,
-                    format!("without {pointer}"),
-                    Some(body),
-                    expect_error("INPUT", &requirement),
-                ));
+                let mut expect = expect_error("INPUT", &requirement);
+                // A field the real code checks (a MUST) is an instance of GEN-INP-003.
+                if spec.requirement(&requirement).is_some_and(|r| r.level == Level::Must) {
+                    expect.also.push("GEN-INP-003".into());
+                }
+                steps.push(step(endpoint, format!("without {pointer}"), Some(body), expect));
                 cases.push(CaseDef {
+                    needs: Vec::new(),
                     name: format!("{}: missing {pointer}", slug(&endpoint.path)),
                     tags: vec!["generated".into(), "negative".into(), "input".into()],
                     steps,
@@ -191,6 +206,7 @@ pub fn generate(spec: &Spec) -> Vec<GeneratedSuite> {
                             },
                         ));
                         cases.push(CaseDef {
+                            needs: Vec::new(),
                             name: format!("{}: {pointer} wrongly typed", slug(&endpoint.path)),
                             tags: vec!["generated".into(), "negative".into(), "input".into()],
                             steps,
@@ -213,6 +229,7 @@ pub fn generate(spec: &Spec) -> Vec<GeneratedSuite> {
             );
             malformed.raw_body = Some("{\"sessionID\": ".into());
             cases.push(CaseDef {
+                needs: Vec::new(),
                 name: format!("{}: malformed JSON", slug(&endpoint.path)),
                 tags: vec!["generated".into(), "negative".into(), "input".into()],
                 steps: vec![malformed],
@@ -229,6 +246,7 @@ pub fn generate(spec: &Spec) -> Vec<GeneratedSuite> {
             );
             get.method = Some("GET".into());
             cases.push(CaseDef {
+                needs: Vec::new(),
                 name: format!("{}: GET", slug(&endpoint.path)),
                 tags: vec!["generated".into(), "negative".into(), "method".into()],
                 steps: vec![get],

@@ -6,6 +6,8 @@ pub mod engine;
 pub mod generate;
 pub mod http;
 pub mod model;
+pub mod scope;
+pub mod select;
 pub mod verdict;
 
 pub use config::{Credentials, RunConfig, Selection};

@@ -3,7 +3,8 @@
 use std::collections::BTreeMap;
 
 use super::model::{
-    CaseResult, CheckResult, EndpointCoverage, Outcome, RequirementVerdict, RunStats, RunVerdict, StepResult,
+    CaseResult, CheckResult, Coverage, EndpointCoverage, LevelCoverage, Outcome, RequirementCoverage,
+    RequirementVerdict, RunStats, RunVerdict, Scope, StepResult, Stop, Unchecked,
 };
 use crate::exit;
 use crate::load::LoadSummary;
@@ -52,6 +53,19 @@ pub fn case_outcome(steps: &[StepResult]) -> Outcome {
 pub fn stats(cases: &[CaseResult]) -> RunStats {
     let mut s = RunStats { cases: cases.len(), ..RunStats::default() };
     for case in cases {
+        s.steps += case.steps.len();
+        s.steps_skipped += case.steps.iter().filter(|st| st.outcome == Outcome::Skipped).count();
+        let never_started = case.steps.iter().all(|st| {
+            st.response.is_none()
+                && st.error.is_none()
+                && matches!(
+                    st.unchecked,
+                    Some(Unchecked::NotRun | Unchecked::SlowTier | Unchecked::VendorInput | Unchecked::Selection)
+                )
+        });
+        if never_started && !case.steps.is_empty() {
+            s.cases_not_run += 1;
+        }
         match case.outcome {
             Outcome::Pass => s.passed += 1,
             Outcome::Warn => s.warned += 1,
@@ -77,12 +91,21 @@ pub fn stats(cases: &[CaseResult]) -> RunStats {
     s
 }
 
-/// A MUST failure fails the run; otherwise a harness error makes it an error; otherwise it passes.
-pub fn run_verdict(stats: &RunStats) -> RunVerdict {
-    if stats.must_failures > 0 || stats.failed > 0 {
+/// The run's verdict, in this order: a target that stopped answering is an ERROR (the run could
+/// not finish); a failed MUST is a FAIL (whatever else happened, that failure stands); an
+/// interrupted run is INCOMPLETE; a harness error is an ERROR; an in-scope MUST left unchecked
+/// makes it INCOMPLETE; otherwise every in-scope MUST was checked and held: PASS.
+pub fn run_verdict(stats: &RunStats, coverage: &RequirementCoverage, stopped: Option<Stop>) -> RunVerdict {
+    if stopped == Some(Stop::TargetStoppedAnswering) {
+        RunVerdict::Error
+    } else if stats.must_failures > 0 || stats.failed > 0 {
         RunVerdict::Fail
+    } else if stopped == Some(Stop::Interrupted) {
+        RunVerdict::Incomplete
     } else if stats.errored > 0 || stats.harness_errors > 0 {
         RunVerdict::Error
+    } else if coverage.must.not_checked > 0 {
+        RunVerdict::Incomplete
     } else {
         RunVerdict::Pass
     }
@@ -92,6 +115,7 @@ pub fn exit_code(verdict: RunVerdict) -> u8 {
     match verdict {
         RunVerdict::Pass => exit::OK,
         RunVerdict::Fail => exit::CONFORMANCE_FAILURE,
+        RunVerdict::Incomplete => exit::INCOMPLETE,
         RunVerdict::Error => exit::HARNESS_ERROR,
     }
 }
@@ -102,10 +126,14 @@ pub fn exit_code(verdict: RunVerdict) -> u8 {
 pub fn load_verdict(summary: &LoadSummary) -> RunVerdict {
     if summary.total.count == 0 {
         RunVerdict::Error
-    } else if summary.passed {
-        RunVerdict::Pass
-    } else {
+    } else if !summary.passed {
         RunVerdict::Fail
+    } else if summary.interrupted {
+        // Stopped before its run time or iterations (Ctrl-C, SIGTERM): the gates held over a
+        // shorter run than the one asked for, which is not a pass.
+        RunVerdict::Incomplete
+    } else {
+        RunVerdict::Pass
     }
 }
 
@@ -114,15 +142,73 @@ pub fn load_exit_code(verdict: RunVerdict) -> u8 {
     match verdict {
         RunVerdict::Pass => exit::OK,
         RunVerdict::Fail => exit::THRESHOLD_BREACHED,
+        RunVerdict::Incomplete => exit::INCOMPLETE,
         RunVerdict::Error => exit::HARNESS_ERROR,
     }
 }
 
-/// Every requirement of the spec with the worst outcome of its checks (Skipped when not checked).
-pub fn requirement_verdicts(spec: &Spec, cases: &[CaseResult]) -> Vec<RequirementVerdict> {
+/// Why a requirement could not be checked, with where.
+#[derive(Debug, Clone)]
+struct Reason {
+    why: Unchecked,
+    detail: String,
+}
+
+fn pick(reasons: Vec<Reason>) -> Option<Reason> {
+    reasons.into_iter().min_by_key(|r| r.why.precedence())
+}
+
+fn step_label(case: &CaseResult, index: usize, step: &StepResult) -> String {
+    format!("{} step {} ({})", case.id, index + 1, step.name)
+}
+
+/// Every requirement of the spec: the worst outcome of its checks and its coverage.
+///
+/// A requirement with a passing check and no failing one is verified; with a failing one, failed.
+/// One without any is not checked, and why comes from the steps that could have checked it (each
+/// case records what its steps can check): a step skipped for lack of data, after an earlier
+/// failure, or not run; an answer where it did not apply. A requirement that no step of this run
+/// could check is out of scope, for the reason `excluded` gives (the cases the selection, the slow
+/// tier or missing vendor input left out), or the selection. `level` (`--level must`) puts the
+/// other levels out of scope.
+pub fn requirement_verdicts(
+    spec: &Spec,
+    cases: &[CaseResult],
+    excluded: &BTreeMap<String, Unchecked>,
+    level: Option<Level>,
+) -> Vec<RequirementVerdict> {
     let mut by_id: BTreeMap<&str, Vec<&CheckResult>> = BTreeMap::new();
     for check in cases.iter().flat_map(|c| &c.steps).flat_map(|s| &s.checks) {
         by_id.entry(check.requirement.as_str()).or_default().push(check);
+    }
+    // Requirement → the reasons each step that could check it did not.
+    let mut reasons: BTreeMap<&str, Vec<Reason>> = BTreeMap::new();
+    for case in cases {
+        for (i, step) in case.steps.iter().enumerate() {
+            for check in step.checks.iter().filter(|c| c.outcome == Outcome::Skipped) {
+                if let Some(why) = check.unchecked {
+                    let detail = format!("{}: {}", step_label(case, i, step), check.actual.as_deref().unwrap_or(""));
+                    reasons.entry(check.requirement.as_str()).or_default().push(Reason { why, detail });
+                }
+            }
+            let Some(can) = case.can_check.get(i) else { continue };
+            for id in can {
+                if step.checks.iter().any(|c| &c.requirement == id) {
+                    continue;
+                }
+                let reason = if let Some(why) = step.unchecked {
+                    Reason { why, detail: format!("{}: {}", step_label(case, i, step), step.skipped_reason.as_deref().unwrap_or("skipped")) }
+                } else if step.error.is_some() {
+                    Reason { why: Unchecked::HarnessError, detail: format!("{}: {}", step_label(case, i, step), step.error.as_deref().unwrap_or("")) }
+                } else if matches!(step.outcome, Outcome::Fail | Outcome::Error) {
+                    Reason { why: Unchecked::EarlierFailure, detail: format!("{}: the step failed", step_label(case, i, step)) }
+                } else {
+                    // The step ran and held, but its answer never exercised this requirement.
+                    Reason { why: Unchecked::LackedData, detail: format!("{}: the answer did not exercise it", step_label(case, i, step)) }
+                };
+                reasons.entry(id.as_str()).or_default().push(reason);
+            }
+        }
     }
     spec.requirements
         .values()
@@ -131,16 +217,76 @@ pub fn requirement_verdicts(spec: &Spec, cases: &[CaseResult]) -> Vec<Requiremen
             let checks = by_id.get(r.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
             let failures =
                 checks.iter().filter(|c| matches!(c.outcome, Outcome::Fail | Outcome::Warn | Outcome::Error)).count();
+            let outcome = worst(checks.iter().map(|c| c.outcome));
+            let held = checks.iter().any(|c| c.outcome == Outcome::Pass);
+            let broken = checks.iter().any(|c| matches!(c.outcome, Outcome::Fail | Outcome::Warn));
+            let (coverage, reason) = if level.is_some_and(|l| l != r.level) {
+                let detail = format!("--level {} leaves {} requirements out", level.map(|l| l.to_string().to_lowercase()).unwrap_or_default(), r.level);
+                (Coverage::OutOfScope, Some(Reason { why: Unchecked::Selection, detail }))
+            } else if broken {
+                (Coverage::Failed, None)
+            } else if held {
+                (Coverage::Verified, None)
+            } else {
+                let found = pick(reasons.remove(r.id.as_str()).unwrap_or_default()).unwrap_or_else(|| {
+                    let why = excluded.get(&r.id).copied().unwrap_or(Unchecked::Selection);
+                    Reason { why, detail: out_of_scope_detail(why) }
+                });
+                let coverage = match found.why.scope() {
+                    Scope::NotApplicable => Coverage::NotApplicable,
+                    Scope::Unverified => Coverage::NotChecked,
+                    Scope::OutOfScope => Coverage::OutOfScope,
+                };
+                (coverage, Some(found))
+            };
             RequirementVerdict {
                 id: r.id.clone(),
                 level: r.level,
                 text: r.text.clone(),
-                outcome: if checks.is_empty() { Outcome::Skipped } else { worst(checks.iter().map(|c| c.outcome)) },
+                outcome,
                 checks: checks.len(),
                 failures,
+                coverage,
+                why: reason.as_ref().map(|x| x.why),
+                detail: reason.map(|x| x.detail),
             }
         })
         .collect()
+}
+
+/// What to do about a requirement no step of the run could check.
+pub fn out_of_scope_detail(why: Unchecked) -> String {
+    match why {
+        Unchecked::SlowTier => "only the slow tier checks it: run with --include slow".into(),
+        Unchecked::VendorInput => {
+            "it needs input only the vendor has: give --data-query NAME (or data_query: in the credentials file)".into()
+        }
+        _ => "no case of this run's selection checks it".into(),
+    }
+}
+
+/// MUST and SHOULD counts of [`requirement_verdicts`].
+pub fn requirement_coverage(verdicts: &[RequirementVerdict]) -> RequirementCoverage {
+    let mut out = RequirementCoverage::default();
+    for v in verdicts {
+        let level = match v.level {
+            Level::Must => &mut out.must,
+            Level::Should => &mut out.should,
+            Level::May => continue,
+        };
+        count(level, v.coverage);
+    }
+    out
+}
+
+fn count(level: &mut LevelCoverage, coverage: Coverage) {
+    match coverage {
+        Coverage::Verified => level.verified += 1,
+        Coverage::Failed => level.failed += 1,
+        Coverage::NotChecked => level.not_checked += 1,
+        Coverage::NotApplicable => level.not_applicable += 1,
+        Coverage::OutOfScope => level.out_of_scope += 1,
+    }
 }
 
 pub fn coverage(spec: &Spec, cases: &[CaseResult]) -> Vec<EndpointCoverage> {
@@ -179,11 +325,35 @@ mod tests {
 
     #[test]
     fn a_must_failure_decides_the_run() {
+        let none = RequirementCoverage::default();
         let s = RunStats { must_failures: 1, harness_errors: 2, ..RunStats::default() };
-        assert_eq!(run_verdict(&s), RunVerdict::Fail);
+        assert_eq!(run_verdict(&s, &none, None), RunVerdict::Fail);
         let s = RunStats { should_failures: 3, ..RunStats::default() };
-        assert_eq!(run_verdict(&s), RunVerdict::Pass);
+        assert_eq!(run_verdict(&s, &none, None), RunVerdict::Pass);
         let s = RunStats { errored: 1, ..RunStats::default() };
-        assert_eq!(exit_code(run_verdict(&s)), crate::exit::HARNESS_ERROR);
+        assert_eq!(exit_code(run_verdict(&s, &none, None)), crate::exit::HARNESS_ERROR);
+    }
+
+    #[test]
+    fn an_interrupted_or_unverified_run_is_never_a_pass() {
+        let clean = RunStats::default();
+        let none = RequirementCoverage::default();
+        assert_eq!(run_verdict(&clean, &none, Some(Stop::Interrupted)), RunVerdict::Incomplete);
+        assert_eq!(exit_code(RunVerdict::Incomplete), crate::exit::INCOMPLETE);
+        assert_eq!(run_verdict(&clean, &none, Some(Stop::TargetStoppedAnswering)), RunVerdict::Error);
+        let unchecked = RequirementCoverage {
+            must: LevelCoverage { verified: 10, not_checked: 1, ..LevelCoverage::default() },
+            ..RequirementCoverage::default()
+        };
+        assert_eq!(run_verdict(&clean, &unchecked, None), RunVerdict::Incomplete);
+        // An unchecked SHOULD, a not-applicable MUST or an out-of-scope one does not block.
+        let fine = RequirementCoverage {
+            must: LevelCoverage { verified: 10, not_applicable: 2, out_of_scope: 3, ..LevelCoverage::default() },
+            should: LevelCoverage { not_checked: 4, ..LevelCoverage::default() },
+        };
+        assert_eq!(run_verdict(&clean, &fine, None), RunVerdict::Pass);
+        // A failure outranks an interruption.
+        let failed = RunStats { must_failures: 1, ..RunStats::default() };
+        assert_eq!(run_verdict(&failed, &none, Some(Stop::Interrupted)), RunVerdict::Fail);
     }
 }

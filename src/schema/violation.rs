@@ -14,6 +14,30 @@ pub struct Violation {
     pub schema_path: String,
     /// What is wrong, leading with the value (`"12" is not of type "integer"`).
     pub message: String,
-    /// The offending value.
+    /// The offending value (of the first occurrence).
     pub value: Value,
+    /// How many members broke this rule the same way (items of a list): one violation stands for
+    /// all of them, `instance_path` is the first.
+    pub occurrences: usize,
+    /// For a member of list items: the list (`/notifications/*` form) and its length.
+    pub out_of: Option<(String, usize)>,
+}
+
+impl Violation {
+    /// `/notifications/*/taskId: "taskId" is a required property (in 90 of 90 items)`, or the
+    /// single instance's path and message.
+    pub fn summary(&self) -> String {
+        let at = if self.instance_path.is_empty() { "/" } else { &self.instance_path };
+        match &self.out_of {
+            Some((_, len)) => format!(
+                "{}: {} (in {} of {} items)",
+                super::reach::star(at),
+                self.message,
+                self.occurrences,
+                len
+            ),
+            None if self.occurrences > 1 => format!("{at}: {} ({} times)", self.message, self.occurrences),
+            None => format!("{at}: {}", self.message),
+        }
+    }
 }

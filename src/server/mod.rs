@@ -71,6 +71,16 @@ impl RunningServer {
         world.data.users.iter().map(|u| (u.login.clone(), u.password.clone(), u.role)).collect()
     }
 
+    /// Names of the queries `/services/data/query` knows: what a vendor gives `run --data-query`.
+    pub fn data_query_names(&self) -> Vec<String> {
+        self.state.world.lock().data.queries.iter().map(|q| q.name.clone()).collect()
+    }
+
+    /// How long a session lives from login.
+    pub fn session_ttl(&self) -> Duration {
+        self.state.session_ttl
+    }
+
     /// Ids of the sessions opened so far (tests check that no report leaks one).
     pub fn session_ids(&self) -> Vec<String> {
         self.state.sessions.lock().keys().cloned().collect()

@@ -118,6 +118,14 @@ fn undeclared_fields(schema: &Value, spec: &Spec, body: &Value, prefix: &str, ou
     }
 }
 
+/// `max:/a/*/b` → `/a/*/b` (the selector syntax of `run::select`).
+fn without_aggregate(pointer: &str) -> &str {
+    match pointer.split_once(':') {
+        Some((aggregate, rest)) if ["max", "min", "count"].contains(&aggregate) => rest,
+        _ => pointer,
+    }
+}
+
 fn operators(check: &CheckDef) -> usize {
     [
         check.equals.is_some(),
@@ -128,6 +136,8 @@ fn operators(check: &CheckDef) -> usize {
         check.none.is_some(),
         check.each.is_some(),
         check.min_items.is_some() || check.max_items.is_some(),
+        check.kind.is_some(),
+        check.unique.is_some(),
     ]
     .iter()
     .filter(|b| **b)
@@ -153,6 +163,15 @@ fn cross_check(label: &str, text: &str, suite: &SuiteFile, spec: &Spec) -> Vec<D
         }
         if case.steps.is_empty() {
             problems.push(Diagnostic::new(case_loc.clone(), format!("case `{}` has no steps", case.name)));
+        }
+        for need in &case.needs {
+            if !crate::suite::VENDOR_INPUTS.contains(&need.as_str()) {
+                let (loc, _) = locate(label, text, need, case_pos);
+                problems.push(
+                    Diagnostic::new(loc, format!("case `{}` needs unknown input `{need}`", case.name))
+                        .with_hint(format!("inputs: {}", crate::suite::VENDOR_INPUTS.join(", "))),
+                );
+            }
         }
         let mut known: Vec<String> = BUILTINS.iter().map(|s| s.to_string()).collect();
         for role in ROLES {
@@ -190,8 +209,11 @@ fn cross_check(label: &str, text: &str, suite: &SuiteFile, spec: &Spec) -> Vec<D
                 }
                 template::variables_in_value(body, &mut used);
             }
+            if let Some(wait) = &step.wait_ms {
+                template::variables_in_value(wait, &mut used);
+            }
             for check in &step.expect.checks {
-                let mut values = Vec::new();
+                let mut values = template::variables_in(&check.pointer);
                 for v in [&check.equals, &check.not_equals].into_iter().flatten() {
                     template::variables_in_value(v, &mut values);
                 }
@@ -211,11 +233,14 @@ fn cross_check(label: &str, text: &str, suite: &SuiteFile, spec: &Spec) -> Vec<D
                             loc,
                             format!("check of `{}` must have exactly one operator", check.requirement),
                         )
-                        .with_hint("one of equals, not_equals, one_of, present, some, none, each, min_items/max_items"),
+                        .with_hint(
+                            "one of equals, not_equals, one_of, present, kind, some, none, each, unique, min_items/max_items",
+                        ),
                     );
                 }
             }
             let mut requirement_ids: Vec<&str> = step.expect.checks.iter().map(|c| c.requirement.as_str()).collect();
+            requirement_ids.extend(step.expect.also.iter().map(String::as_str));
             if let Some(r) = &step.expect.requirement {
                 requirement_ids.push(r);
             }
@@ -230,6 +255,13 @@ fn cross_check(label: &str, text: &str, suite: &SuiteFile, spec: &Spec) -> Vec<D
                     problems.push(d);
                 }
             }
+            if used.iter().any(|v| v == "data_query") && !case.needs.iter().any(|n| n == "data_query") {
+                let (loc, _) = locate(label, text, "{{data_query}}", step_pos);
+                problems.push(
+                    Diagnostic::new(loc, format!("case `{}` uses `data_query` without `needs: [data_query]`", case.name))
+                        .with_hint("a case that needs vendor input says so, so a run without it lists the case as out of scope"),
+                );
+            }
             for var in used {
                 if !known.contains(&var) {
                     let (loc, _) = locate(label, text, &format!("{{{{{var}"), step_pos);
@@ -240,11 +272,11 @@ fn cross_check(label: &str, text: &str, suite: &SuiteFile, spec: &Spec) -> Vec<D
                 }
             }
             for (name, ptr) in &step.capture {
-                if !ptr.split('|').all(|p| p.is_empty() || p.trim().starts_with('/')) {
+                if !ptr.split('|').all(|p| p.is_empty() || without_aggregate(p.trim()).starts_with('/')) {
                     let (loc, _) = locate(label, text, ptr, step_pos);
                     problems.push(
                         Diagnostic::new(loc, format!("capture `{name}`: `{ptr}` is not a JSON pointer"))
-                            .with_hint("pointers start with `/`, e.g. /notifications/0/taskId"),
+                            .with_hint("pointers start with `/` (after `max:`, `min:` or `count:`), e.g. /notifications/0/taskId"),
                     );
                 }
                 known.push(name.clone());

@@ -11,4 +11,7 @@ pub fn json_schema() -> serde_json::Value {
     serde_json::to_value(schemars::schema_for!(SuiteFile)).expect("schema serializes")
 }
 
-pub use model::{CaseDef, CheckDef, EachDef, ErrorSpec, Expect, SkipUnless, StatusSpec, StepDef, SuiteFile};
+pub use model::{
+    CaseDef, CheckDef, EachDef, ErrorSpec, Expect, JsonKind, SkipUnless, StatusSpec, StepDef, SuiteFile, SLOW_TAG,
+    VENDOR_INPUTS,
+};

@@ -43,10 +43,20 @@ pub struct SuiteFile {
 #[serde(deny_unknown_fields)]
 pub struct CaseDef {
     pub name: String,
+    /// `slow`: only with `--include slow` (the case waits long, e.g. for a session to expire).
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Input only the vendor has, without which the case is out of scope: `data_query` (a query
+    /// name for /services/data/query, `--data-query NAME` or `data_query:` in the credentials file).
+    #[serde(default)]
+    pub needs: Vec<String>,
     pub steps: Vec<StepDef>,
 }
+
+/// The tag of the cases that only run with `--include slow`.
+pub const SLOW_TAG: &str = "slow";
+/// Inputs a case may `need` (see [`CaseDef::needs`]).
+pub const VENDOR_INPUTS: &[&str] = &["data_query"];
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -69,13 +79,17 @@ pub struct StepDef {
     /// Root element name for XML endpoints (default from the endpoint: `Login`, `AddServiceRequest`).
     #[serde(default)]
     pub xml_root: Option<String>,
+    /// Milliseconds to wait before sending (templated: `"{{half_session_ms}}"`); for the slow tier.
+    #[serde(default)]
+    pub wait_ms: Option<Value>,
     /// Skips this step and the rest of the case (verdict Skipped, with the reason) when the target
     /// lacks data: checked on this step's response before its expectations.
     #[serde(default)]
     pub skip_unless: Option<SkipUnless>,
     #[serde(default)]
     pub expect: Expect,
-    /// Variables from the response: name → JSON pointer (`a|b` tries each alternative).
+    /// Variables from the response: name → pointer (`a|b` alternatives, `/status[id=4]/…` finds
+    /// an item by its fields, `max:/notifications/*/number` the largest; see `run::select`).
     #[serde(default)]
     pub capture: BTreeMap<String, String>,
 }
@@ -139,9 +153,24 @@ pub struct Expect {
     /// for a failure).
     #[serde(default)]
     pub requirement: Option<String>,
+    /// Further requirements the status (and error code) expectation is an instance of: a
+    /// generated missing-field case verifies the field's own requirement and GEN-INP-003.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<String>,
     /// Checks of the response content.
     #[serde(default)]
     pub checks: Vec<CheckDef>,
+}
+
+impl Expect {
+    /// The status expected: `status`, else 412 when an `error` is expected, else 200.
+    pub fn expected_status(&self) -> StatusSpec {
+        match (&self.status, &self.error) {
+            (Some(s), _) => s.clone(),
+            (None, Some(_)) => StatusSpec::One(412),
+            (None, None) => StatusSpec::One(200),
+        }
+    }
 }
 
 /// One content check, tied to a requirement. Exactly one of the operators is given.
@@ -149,8 +178,9 @@ pub struct Expect {
 #[serde(deny_unknown_fields)]
 pub struct CheckDef {
     pub requirement: String,
-    /// JSON pointer into the response (the array for `some`/`none`/`each`/`min_items`); `a|b` tries
-    /// each alternative (a response the spec accepts in two forms).
+    /// Pointer into the response (the array for `some`/`none`/`each`/`min_items`/`unique`); `a|b`
+    /// tries each alternative (a response the spec accepts in two forms); `/status[id=2]/…` finds an
+    /// item by its fields (see `run::select`); templated.
     pub pointer: String,
     /// The value equals this (templated; numbers and numeric strings compare by value).
     #[serde(default)]
@@ -179,6 +209,39 @@ pub struct CheckDef {
     /// The array has at most this many items.
     #[serde(default)]
     pub max_items: Option<usize>,
+    /// The value has this JSON type.
+    #[serde(default)]
+    pub kind: Option<JsonKind>,
+    /// No two items of the array have the same value of this field.
+    #[serde(default)]
+    pub unique: Option<String>,
+}
+
+/// A JSON type, for the `kind` operator (`integer` is also a `number`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum JsonKind {
+    Null,
+    Boolean,
+    Integer,
+    Number,
+    String,
+    Array,
+    Object,
+}
+
+impl JsonKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            JsonKind::Null => "null",
+            JsonKind::Boolean => "boolean",
+            JsonKind::Integer => "integer",
+            JsonKind::Number => "number",
+            JsonKind::String => "string",
+            JsonKind::Array => "array",
+            JsonKind::Object => "object",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

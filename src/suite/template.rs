@@ -8,7 +8,8 @@ use serde_json::Value;
 pub type Vars = BTreeMap<String, Value>;
 
 /// Names every suite may use without capturing them (credentials are `<role>.user` / `<role>.password`).
-pub const BUILTINS: &[&str] = &["unique", "seq", "now_ms", "now_iso"];
+pub const BUILTINS: &[&str] =
+    &["unique", "seq", "now_ms", "now_iso", "data_query", "half_session_ms", "rest_of_session_ms"];
 pub const ROLES: &[&str] = &["technician", "approver", "requester", "coordinator"];
 
 /// Every `{{name}}` in a string.
