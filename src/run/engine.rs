@@ -16,8 +16,8 @@ use super::model::{
     CaseResult, Outcome, RequestRecord, ResponseRecord, RunReport, StepResult, FORMAT_VERSION, SPEC_VERSION, TOOL,
 };
 use super::verdict;
-use crate::report::redact;
 use crate::schema::SchemaRegistry;
+use crate::secrets::Secrets;
 use crate::spec::{xml, Endpoint, Group, Level};
 use crate::suite::template::{self, Vars};
 use crate::suite::{CaseDef, StepDef};
@@ -234,10 +234,21 @@ fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
 }
 
+/// A curl command that reproduces `request` (already redacted).
+fn curl_line(request: &RequestRecord) -> String {
+    let RequestRecord { method, url, content_type, body } = request;
+    format!(
+        "curl -sS -X {method} {} -H {} -H 'Accept: application/json'{}",
+        shell_quote(url),
+        shell_quote(&format!("Content-Type: {content_type}")),
+        if body.is_empty() { String::new() } else { format!(" --data-raw {}", shell_quote(body)) }
+    )
+}
+
 async fn run_case(ctx: &Ctx<'_>, planned: &Planned, index: usize) -> CaseResult {
     let started = Instant::now();
     let mut vars = base_vars(ctx, index);
-    let mut secrets = ctx.config.credentials.secrets();
+    let mut secrets = Secrets::new(ctx.config.credentials.secrets());
     let mut steps: Vec<StepResult> = Vec::new();
     let mut stop: Option<String> = None;
     let case_id = format!("{}/{}", planned.suite, planned.case.name);
@@ -251,24 +262,23 @@ async fn run_case(ctx: &Ctx<'_>, planned: &Planned, index: usize) -> CaseResult 
         stop = next_stop;
         steps.push(result);
     }
-    // Redact every secret met in the case (session ids are learned while it runs).
+    // Redact every secret met in the case (session ids are learned while it runs). The curl line is
+    // built from the redacted request: shell quoting is one more encoding a secret could hide in.
     for s in &mut steps {
         if let Some(r) = &mut s.request {
-            r.body = redact::secrets(&r.body, &secrets);
-            r.url = redact::secrets(&r.url, &secrets);
+            r.body = secrets.redact(&r.body);
+            r.url = secrets.redact(&r.url);
         }
+        s.curl = s.request.as_ref().map(curl_line);
         if let Some(r) = &mut s.response {
-            r.body = redact::secrets(&r.body, &secrets);
-        }
-        if let Some(c) = &mut s.curl {
-            *c = redact::secrets(c, &secrets);
+            r.body = secrets.redact(&r.body);
         }
         for c in &mut s.checks {
-            c.actual = c.actual.as_deref().map(|a| redact::secrets(a, &secrets));
-            c.expected = c.expected.as_deref().map(|a| redact::secrets(a, &secrets));
+            c.actual = c.actual.as_deref().map(|a| secrets.redact(a));
+            c.expected = c.expected.as_deref().map(|a| secrets.redact(a));
         }
         if let Some(e) = &mut s.error {
-            *e = redact::secrets(e, &secrets);
+            *e = secrets.redact(e);
         }
     }
     CaseResult {
@@ -290,7 +300,7 @@ async fn run_step(
     step_id: &str,
     n: usize,
     vars: &mut Vars,
-    secrets: &mut Vec<String>,
+    secrets: &mut Secrets,
 ) -> (StepResult, Option<String>) {
     let spec = ctx.registry.spec();
     let name = step.name.clone().unwrap_or_else(|| step.call.clone());
@@ -333,12 +343,6 @@ async fn run_step(
         content_type: content_type.clone(),
         body: payload.clone(),
     });
-    result.curl = Some(format!(
-        "curl -sS -X {method} {} -H {} -H 'Accept: application/json'{}",
-        shell_quote(&url),
-        shell_quote(&format!("Content-Type: {content_type}")),
-        if payload.is_empty() { String::new() } else { format!(" --data-raw {}", shell_quote(&payload)) }
-    ));
     let exchange =
         match http::send(&ctx.client, &method, &url, &content_type, payload.into_bytes(), ctx.config.timeout).await {
             Ok(x) => x,
@@ -361,7 +365,7 @@ async fn run_step(
     let body: Option<Value> = if exchange.truncated { None } else { serde_json::from_slice(&exchange.body).ok() };
     // Session ids met in responses are secrets from now on.
     if let Some(sid) = body.as_ref().and_then(|b| b.get("sessionID")).and_then(Value::as_str) {
-        secrets.push(sid.to_string());
+        secrets.add(sid);
     }
     let shown: String = text.chars().take(REPORT_BODY_LIMIT).collect();
     result.response = Some(ResponseRecord {
