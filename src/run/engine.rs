@@ -343,8 +343,13 @@ async fn run_step(
         content_type: content_type.clone(),
         body: payload.clone(),
     });
+    // A login body holds the password: it is never resent, not even to the same origin.
+    let follow =
+        if LOGIN_PATHS.contains(&step.call.as_str()) { http::Follow::Never } else { http::Follow::SameOriginOnce };
     let exchange =
-        match http::send(&ctx.client, &method, &url, &content_type, payload.into_bytes(), ctx.config.timeout).await {
+        match http::send(&ctx.client, &method, &url, &content_type, payload.into_bytes(), ctx.config.timeout, follow)
+            .await
+        {
             Ok(x) => x,
             Err(http::SendError::Timeout(e)) => {
                 // The target took the request and did not answer in time: GEN-HTTP-006 (D-TIMEOUT).
@@ -375,6 +380,15 @@ async fn run_step(
         body: shown,
         duration_ms: u64::try_from(exchange.duration.as_millis()).unwrap_or(u64::MAX),
     });
+    if let Some(redirect) = exchange.redirect.as_ref().filter(|r| !r.followed) {
+        // A redirect answered the POST instead of the endpoint: GEN-HTTP-001.
+        let mut check = checks::result(spec, "GEN-HTTP-001", false, "the endpoint answers POST at its path");
+        check.expected = Some("an answer from the endpoint, not a redirect".into());
+        check.actual = Some(redirect.describe());
+        result.checks.push(check);
+        result.outcome = verdict::step_outcome(&result);
+        return (result, Some(format!("step {} was redirected", n + 1)));
+    }
     if let Some(skip) = &step.skip_unless {
         let lacks = skip.status.is_some_and(|s| s != exchange.status)
             || skip.non_empty.as_ref().is_some_and(|p| {
