@@ -12,6 +12,7 @@ pub mod redact;
 pub mod report;
 pub mod run;
 pub mod schema;
+pub mod secrets;
 pub mod server;
 pub mod spec;
 pub mod suite;

@@ -69,10 +69,9 @@ pub fn run(args: &ServeArgs, files: &SpecFiles, out: &mut dyn Write, err: &mut d
         let mut banner = server::banner(&server, &data_name, builtin);
         if args.ready_line {
             // A child of `load` writes this to a log file in the reports directory: no passwords
-            // there, even the demo ones.
-            for (_, password, _) in server.credentials() {
-                banner = banner.replace(&password, "[redacted]");
-            }
+            // there, even the demo ones (all distinctive, so masked in the banner's free text).
+            let passwords = crate::secrets::Secrets::new(server.credentials().into_iter().map(|(_, p, _)| p));
+            banner = passwords.redact(&banner);
         }
         let _ = write!(err, "{banner}");
         let _ = writeln!(err, "  stop with     Ctrl-C");

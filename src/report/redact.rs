@@ -1,6 +1,6 @@
-//! Redaction of a whole report: secret masking (done by the engine before anything is recorded) and
-//! the deterministic copy that snapshot tests render, so one report renders identically every run.
-//! It lives in the product, not in the tests, so every format can be rendered deterministically.
+//! The deterministic copy of a report that snapshot tests render, so one report renders identically
+//! every run (secrets are masked earlier, by the engine, with `crate::secrets`). It lives in the
+//! product, not in the tests, so every format can be rendered deterministically.
 
 use crate::run::model::{CheckResult, RequestRecord, ResponseRecord, RunReport, StepResult};
 
@@ -13,14 +13,6 @@ pub const OPERATION_ID: &str = "[OPID]";
 /// Response fields whose numbers the server derives from its clock or a counter.
 const CLOCK_FIELDS: [(&str, &str); 3] =
     [("dateTime", DATETIME), ("dateTimeMilliseconds", DATETIME), ("operationID", OPERATION_ID)];
-
-/// Replaces every occurrence of every secret with `***`. Longer secrets go first so a secret that
-/// contains another is masked whole; empty secrets are ignored (they would match everywhere).
-pub fn secrets(text: &str, secrets: &[String]) -> String {
-    let mut sorted: Vec<&str> = secrets.iter().map(String::as_str).filter(|s| !s.is_empty()).collect();
-    sorted.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    sorted.into_iter().fold(text.to_string(), |acc, secret| acc.replace(secret, "***"))
-}
 
 /// A copy of `report` with its nondeterminism replaced by fixed placeholders: the start time, every
 /// duration, ports in URLs, clock-derived numbers in bodies and session ids. A load section keeps
@@ -166,16 +158,6 @@ fn is_uuid(b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn secrets_are_masked_longest_first_and_empty_ones_ignored() {
-        let secrets = vec!["tecnico-demo".to_string(), "demo".to_string(), String::new()];
-        assert_eq!(
-            super::secrets(r#"{"userName":"tecnico","password":"tecnico-demo","x":"demo"}"#, &secrets),
-            r#"{"userName":"tecnico","password":"***","x":"***"}"#
-        );
-        assert_eq!(super::secrets("nothing to hide", &[]), "nothing to hide");
-    }
 
     #[test]
     fn clock_numbers_are_replaced_in_json_and_xml_but_strings_are_kept() {

@@ -27,8 +27,8 @@ use super::model::{
 use super::scope;
 use super::select::select;
 use super::verdict;
-use crate::report::redact;
 use crate::schema::SchemaRegistry;
+use crate::secrets::Secrets;
 use crate::spec::{xml, Endpoint, Group, Level, Spec};
 use crate::suite::template::{self, Vars};
 use crate::suite::{CaseDef, StepDef, SLOW_TAG};
@@ -345,6 +345,17 @@ fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
 }
 
+/// A curl command that reproduces `request` (already redacted).
+fn curl_line(request: &RequestRecord) -> String {
+    let RequestRecord { method, url, content_type, body } = request;
+    format!(
+        "curl -sS -X {method} {} -H {} -H 'Accept: application/json'{}",
+        shell_quote(url),
+        shell_quote(&format!("Content-Type: {content_type}")),
+        if body.is_empty() { String::new() } else { format!(" --data-raw {}", shell_quote(body)) }
+    )
+}
+
 /// The variables a step's request and expectations use.
 fn variables_of(step: &StepDef) -> BTreeSet<String> {
     let mut used = Vec::new();
@@ -385,7 +396,7 @@ enum After {
 async fn run_case(ctx: &Ctx<'_>, planned: &Planned, index: usize) -> CaseResult {
     let started = Instant::now();
     let mut vars = base_vars(ctx, index);
-    let mut secrets = ctx.config.credentials.secrets();
+    let mut secrets = Secrets::new(ctx.config.credentials.secrets());
     let mut steps: Vec<StepResult> = Vec::new();
     let mut stop: Option<(Unchecked, String)> = None;
     // Captures a step did not make, and why: later steps that need one of them cannot run.
@@ -425,24 +436,26 @@ async fn run_case(ctx: &Ctx<'_>, planned: &Planned, index: usize) -> CaseResult 
         }
         steps.push(result);
     }
-    // Redact every secret met in the case (session ids are learned while it runs).
+    // Redact every secret met in the case (session ids are learned while it runs). The curl line is
+    // built from the redacted request: shell quoting is one more encoding a secret could hide in.
     for s in &mut steps {
         if let Some(r) = &mut s.request {
-            r.body = redact::secrets(&r.body, &secrets);
-            r.url = redact::secrets(&r.url, &secrets);
+            r.body = secrets.redact(&r.body);
+            r.url = secrets.redact(&r.url);
         }
+        s.curl = s.request.as_ref().map(curl_line);
         if let Some(r) = &mut s.response {
-            r.body = redact::secrets(&r.body, &secrets);
-        }
-        if let Some(c) = &mut s.curl {
-            *c = redact::secrets(c, &secrets);
+            r.body = secrets.redact(&r.body);
         }
         for c in &mut s.checks {
-            c.actual = c.actual.as_deref().map(|a| redact::secrets(a, &secrets));
-            c.expected = c.expected.as_deref().map(|a| redact::secrets(a, &secrets));
+            c.actual = c.actual.as_deref().map(|a| secrets.redact(a));
+            c.expected = c.expected.as_deref().map(|a| secrets.redact(a));
         }
         if let Some(e) = &mut s.error {
-            *e = redact::secrets(e, &secrets);
+            *e = secrets.redact(e);
+        }
+        if let Some(r) = &mut s.skipped_reason {
+            *r = secrets.redact(r);
         }
     }
     CaseResult {
@@ -476,7 +489,7 @@ async fn run_step(
     step_id: &str,
     n: usize,
     vars: &mut Vars,
-    secrets: &mut Vec<String>,
+    secrets: &mut Secrets,
 ) -> (StepResult, After) {
     let spec = ctx.registry.spec();
     let mut result = skipped(step, Unchecked::NotRun, "");
@@ -527,13 +540,10 @@ async fn run_step(
         content_type: content_type.clone(),
         body: payload.clone(),
     });
-    result.curl = Some(format!(
-        "curl -sS -X {method} {} -H {} -H 'Accept: application/json'{}",
-        shell_quote(&url),
-        shell_quote(&format!("Content-Type: {content_type}")),
-        if payload.is_empty() { String::new() } else { format!(" --data-raw {}", shell_quote(&payload)) }
-    ));
-    let sent = http::send(&ctx.client, &method, &url, &content_type, payload.into_bytes(), ctx.config.timeout);
+    // A login body holds the password: it is never resent, not even to the same origin.
+    let follow =
+        if LOGIN_PATHS.contains(&step.call.as_str()) { http::Follow::Never } else { http::Follow::SameOriginOnce };
+    let sent = http::send(&ctx.client, &method, &url, &content_type, payload.into_bytes(), ctx.config.timeout, follow);
     let answer = tokio::select! {
         answer = sent => answer,
         () = ctx.handle.token.cancelled() => {
@@ -541,7 +551,6 @@ async fn run_step(
             let reason = not_run_reason(ctx);
             let mut r = skipped(step, Unchecked::NotRun, &reason);
             r.request = result.request.take();
-            r.curl = result.curl.take();
             return (r, After::Stop(Unchecked::NotRun, reason));
         }
     };
@@ -569,7 +578,7 @@ async fn run_step(
     let body: Option<Value> = if exchange.truncated { None } else { serde_json::from_slice(&exchange.body).ok() };
     // Session ids met in responses are secrets from now on.
     if let Some(sid) = body.as_ref().and_then(|b| b.get("sessionID")).and_then(Value::as_str) {
-        secrets.push(sid.to_string());
+        secrets.add(sid);
     }
     let shown: String = text.chars().take(REPORT_BODY_LIMIT).collect();
     result.response = Some(ResponseRecord {
@@ -579,6 +588,15 @@ async fn run_step(
         body: shown,
         duration_ms: u64::try_from(exchange.duration.as_millis()).unwrap_or(u64::MAX),
     });
+    if let Some(redirect) = exchange.redirect.as_ref().filter(|r| !r.followed) {
+        // A redirect answered the POST instead of the endpoint: GEN-HTTP-001.
+        let mut check = checks::result(spec, "GEN-HTTP-001", false, "the endpoint answers POST at its path");
+        check.expected = Some("an answer from the endpoint, not a redirect".into());
+        check.actual = Some(redirect.describe());
+        result.checks.push(check);
+        result.outcome = verdict::step_outcome(&result);
+        return (result, After::Stop(Unchecked::EarlierFailure, format!("step {} was redirected", n + 1)));
+    }
     if let Some(skip) = &step.skip_unless {
         let lacks = skip.status.is_some_and(|s| s != exchange.status)
             || skip.non_empty.as_ref().is_some_and(|p| {

@@ -1,5 +1,7 @@
 //! Sends one request and reads the response with bounds: a timeout for the whole exchange and a cap
-//! on the body, so a hostile target can neither hang nor exhaust the harness.
+//! on the body, so a hostile target can neither hang nor exhaust the harness. Redirects are decided
+//! here, not by the HTTP client: a request (a login body holds a password) is never resent to
+//! another origin, and a POST never silently becomes a GET.
 
 use std::time::{Duration, Instant};
 
@@ -23,13 +25,50 @@ pub struct Exchange {
     pub body: Vec<u8>,
     pub truncated: bool,
     pub duration: Duration,
+    /// The 3xx answer the exchange ended on (not followed), or else the one it followed.
+    pub redirect: Option<Redirect>,
+}
+
+/// Whether [`send`] may follow a redirect. Only a same-origin 307/308 is ever followed, once; a
+/// caller whose body must not be resent anywhere (a login: the password) says `Never`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Follow {
+    SameOriginOnce,
+    Never,
+}
+
+/// A 3xx answer and what was done with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redirect {
+    pub status: u16,
+    /// `Location` resolved against the request URL; as sent when it does not resolve; empty when absent.
+    pub location: String,
+    /// Scheme, host or port differ from the request's.
+    pub cross_origin: bool,
+    /// The request was sent again, to `location`.
+    pub followed: bool,
+    /// Why it was not followed (empty when it was).
+    pub reason: &'static str,
+}
+
+impl Redirect {
+    /// The evidence of a redirect that was not followed.
+    pub fn describe(&self) -> String {
+        let location = if self.location.is_empty() { "(no Location)" } else { &self.location };
+        let origin = if self.cross_origin { "another origin" } else { "same origin" };
+        format!(
+            "HTTP {} redirect to {location} ({origin}; {}): not followed; nothing was resent",
+            self.status, self.reason
+        )
+    }
 }
 
 pub fn client(config: &RunConfig) -> Result<reqwest::Client, String> {
     let mut builder = reqwest::Client::builder()
         .timeout(config.timeout)
         .connect_timeout(config.timeout)
-        .redirect(reqwest::redirect::Policy::limited(5))
+        // `send` decides on redirects itself (origin, method, login): the client follows none.
+        .redirect(reqwest::redirect::Policy::none())
         .danger_accept_invalid_certs(config.insecure)
         .pool_max_idle_per_host(config.jobs.max(1) * 2);
     if let Some(path) = &config.ca_cert {
@@ -47,8 +86,6 @@ fn describe(e: &reqwest::Error, timeout: Duration) -> SendError {
     }
     SendError::Transport(if e.is_connect() {
         format!("cannot connect: {}", root_cause(e))
-    } else if e.is_redirect() {
-        "too many redirects (redirect loop?)".to_string()
     } else if e.is_body() || e.is_decode() {
         format!("the response body broke off: {}", root_cause(e))
     } else {
@@ -66,6 +103,33 @@ fn root_cause(e: &dyn std::error::Error) -> String {
     cause
 }
 
+/// What to do with a 3xx answer to a request for `from`; the URL to resend to when it is followed.
+/// `refuse` is why a same-origin 307/308 may not be followed here (`None`: it may).
+fn judge(
+    from: &reqwest::Url,
+    response: &reqwest::Response,
+    refuse: Option<&'static str>,
+) -> (Redirect, Option<reqwest::Url>) {
+    let status = response.status().as_u16();
+    let header =
+        response.headers().get(reqwest::header::LOCATION).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    let resolved = header.as_deref().and_then(|l| from.join(l).ok());
+    let location = resolved.as_ref().map_or_else(|| header.clone().unwrap_or_default(), ToString::to_string);
+    let cross_origin = resolved.as_ref().is_some_and(|u| u.origin() != from.origin());
+    let reason = if resolved.is_none() {
+        Some("no usable Location")
+    } else if cross_origin {
+        Some("credentials stay with the target")
+    } else if !matches!(status, 307 | 308) {
+        Some("only 307 and 308 keep the method and body; a POST is not turned into a GET")
+    } else {
+        refuse
+    };
+    let redirect =
+        Redirect { status, location, cross_origin, followed: reason.is_none(), reason: reason.unwrap_or("") };
+    (redirect, if reason.is_none() { resolved } else { None })
+}
+
 pub async fn send(
     client: &reqwest::Client,
     method: &str,
@@ -73,19 +137,40 @@ pub async fn send(
     content_type: &str,
     body: Vec<u8>,
     timeout: Duration,
+    follow: Follow,
 ) -> Result<Exchange, SendError> {
     let start = Instant::now();
     let method = reqwest::Method::from_bytes(method.as_bytes())
         .map_err(|_| SendError::Transport(format!("bad method `{method}`")))?;
-    let work = async {
-        let mut response = client
-            .request(method, url)
+    let url = reqwest::Url::parse(url).map_err(|e| SendError::Transport(format!("bad URL `{url}`: {e}")))?;
+    // Shared, not copied, if the request is resent.
+    let body = bytes::Bytes::from(body);
+    let request = |to: reqwest::Url| {
+        client
+            .request(method.clone(), to)
             .header(reqwest::header::CONTENT_TYPE, content_type)
             .header(reqwest::header::ACCEPT, "application/json")
-            .body(body)
+            .body(body.clone())
             .send()
-            .await
-            .map_err(|e| describe(&e, timeout))?;
+    };
+    let work = async {
+        let mut response = request(url.clone()).await.map_err(|e| describe(&e, timeout))?;
+        let mut redirect = None;
+        if response.status().is_redirection() {
+            let refuse = match follow {
+                Follow::SameOriginOnce => None,
+                Follow::Never => Some("this request is not resent (it may carry a password)"),
+            };
+            let (first, next) = judge(&url, &response, refuse);
+            redirect = Some(first);
+            if let Some(next) = next {
+                response = request(next.clone()).await.map_err(|e| describe(&e, timeout))?;
+                if response.status().is_redirection() {
+                    // At most one redirect is followed: the second is the answer, as is.
+                    redirect = Some(judge(&next, &response, Some("one redirect was already followed")).0);
+                }
+            }
+        }
         let status = response.status().as_u16();
         let content_type = response
             .headers()
@@ -104,13 +189,12 @@ pub async fn send(
             }
             body.extend_from_slice(&chunk);
         }
-        Ok::<_, SendError>((status, content_type, body, truncated))
+        Ok::<_, SendError>(Exchange { status, content_type, body, truncated, duration: Duration::ZERO, redirect })
     };
-    // The client timeout covers the exchange; this outer bound also covers a slow drip of chunks.
+    // The client timeout covers each request; this outer bound covers the whole exchange (a followed
+    // redirect included) and a slow drip of chunks.
     match tokio::time::timeout(timeout + Duration::from_millis(250), work).await {
-        Ok(Ok((status, content_type, body, truncated))) => {
-            Ok(Exchange { status, content_type, body, truncated, duration: start.elapsed() })
-        }
+        Ok(Ok(exchange)) => Ok(Exchange { duration: start.elapsed(), ..exchange }),
         Ok(Err(e)) => Err(e),
         Err(_) => {
             Err(SendError::Timeout(format!("no complete answer within the timeout ({} ms)", timeout.as_millis())))
