@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use itsm_conform::run::{self, Credentials, Outcome, RunConfig, RunHandle, RunReport, Selection};
+use itsm_conform::run::{self, Credentials, Outcome, RunConfig, RunHandle, RunReport};
 use itsm_conform::server::{self, DataSet, ServerConfig};
 use itsm_conform::suite::{self, LoadedSuite};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -85,18 +85,7 @@ async fn loopback(
 }
 
 fn config(target: String, credentials: Credentials, suites: Vec<LoadedSuite>, generated: bool) -> RunConfig {
-    RunConfig {
-        target,
-        embedded: false,
-        credentials,
-        suites,
-        generated,
-        selection: Selection::default(),
-        timeout: Duration::from_secs(5),
-        jobs: 4,
-        insecure: false,
-        ca_cert: None,
-    }
+    RunConfig { generated, timeout: Duration::from_secs(5), ..RunConfig::new(target, credentials, suites) }
 }
 
 async fn run(config: &RunConfig) -> RunReport {

@@ -127,16 +127,9 @@ async fn hostile_targets_give_failing_or_error_verdicts_with_reasons() {
     ] {
         let (target, server) = hostile_server(behaviour).await;
         let config = RunConfig {
-            target,
-            embedded: false,
-            credentials: Credentials::single("ana", "s3cret-pw"),
-            suites: suites.clone(),
-            generated: true,
             selection: Selection { endpoints: vec!["/services/v2/contracts".into()], ..Selection::default() },
             timeout: Duration::from_millis(400),
-            jobs: 4,
-            insecure: false,
-            ca_cert: None,
+            ..RunConfig::new(target, Credentials::single("ana", "s3cret-pw"), suites.clone())
         };
         let handle = RunHandle::default();
         let run = run::run_suites(&config, registry.clone(), &handle, &run::engine::NoProgress);

@@ -15,8 +15,8 @@ use itsm_conform::load::threshold::ThresholdVerdict;
 use itsm_conform::load::{LoadSummary, ScenarioMix};
 use itsm_conform::report::{self, redact, ReportFormat, PARTIAL};
 use itsm_conform::run::model::{
-    CaseResult, CheckResult, EndpointCoverage, Outcome, RequestRecord, RequirementVerdict, ResponseRecord, RunReport,
-    StepResult, FORMAT_VERSION,
+    CaseResult, CheckResult, Coverage, EndpointCoverage, Outcome, RequestRecord, RequirementVerdict, ResponseRecord,
+    RunReport, RunVerdict, StepResult, Stop, Unchecked, FORMAT_VERSION,
 };
 use itsm_conform::run::verdict;
 use itsm_conform::spec::Level;
@@ -38,6 +38,8 @@ fn check(requirement: &str, level: Level, outcome: Outcome, check: &str) -> Chec
         actual: None,
         instance_path: None,
         schema_path: None,
+        unchecked: None,
+        occurrences: None,
     }
 }
 
@@ -55,6 +57,7 @@ fn step(endpoint: &str, request_body: &str, status: u16, response_body: &str, ch
         endpoint: endpoint.to_string(),
         outcome: Outcome::Pass,
         skipped_reason: None,
+        unchecked: None,
         request: Some(RequestRecord {
             method: "POST".to_string(),
             url: url.clone(),
@@ -88,7 +91,25 @@ fn case(suite: &str, name: &str, duration_ms: u64, steps: Vec<StepResult>) -> Ca
         outcome: verdict::case_outcome(&steps),
         duration_ms,
         steps,
+        can_check: Vec::new(),
     }
+}
+
+/// A case that did not run: its one step skipped for `why`.
+fn not_run(suite: &str, name: &str, endpoint: &str, why: Unchecked, reason: &str) -> CaseResult {
+    let step = StepResult {
+        name: endpoint.to_string(),
+        endpoint: endpoint.to_string(),
+        outcome: Outcome::Skipped,
+        skipped_reason: Some(reason.to_string()),
+        unchecked: Some(why),
+        request: None,
+        response: None,
+        error: None,
+        checks: Vec::new(),
+        curl: None,
+    };
+    case(suite, name, 0, vec![step])
 }
 
 fn login_step() -> StepResult {
@@ -108,11 +129,14 @@ fn login_step() -> StepResult {
 }
 
 /// The requirements the fixtures touch, each with the worst outcome of its checks (as
-/// `verdict::requirement_verdicts` computes it from a spec), plus one that no check reached.
-fn requirements(cases: &[CaseResult]) -> Vec<RequirementVerdict> {
+/// `verdict::requirement_verdicts` computes it from a spec); those no check reached take their
+/// coverage from `unchecked` (id, coverage, why, detail), else are out of the selection.
+fn requirements(cases: &[CaseResult], unchecked: &[(&str, Coverage, Unchecked, &str)]) -> Vec<RequirementVerdict> {
     let catalogue = [
         ("GEN-ENV-001", Level::Must, "A successful operation response carries dateTime, operationID and error."),
         ("GEN-HTTP-002", Level::Must, "A successful operation answers HTTP 200."),
+        ("GEN-SES-004", Level::Must, "A session expires a fixed time after login, and use does not extend it."),
+        ("MV-ITEM-001", Level::Must, "Each notification list item carries number and taskId."),
         ("MV2-CHECKIN-001", Level::Must, "A successful checkin answers number, an integer; id is optional."),
         ("MV2-GETNEWEST-004", Level::Should, "Items are ordered by number, descending."),
         (
@@ -132,7 +156,25 @@ fn requirements(cases: &[CaseResult]) -> Vec<RequirementVerdict> {
         .map(|(id, level, text)| {
             let checks: Vec<&CheckResult> =
                 cases.iter().flat_map(|c| &c.steps).flat_map(|s| &s.checks).filter(|c| c.requirement == id).collect();
+            let broken = checks.iter().any(|c| matches!(c.outcome, Outcome::Fail | Outcome::Warn));
+            let (coverage, why, detail) = if broken {
+                (Coverage::Failed, None, None)
+            } else if !checks.is_empty() {
+                (Coverage::Verified, None, None)
+            } else {
+                match unchecked.iter().find(|u| u.0 == id) {
+                    Some((_, coverage, why, detail)) => (*coverage, Some(*why), Some(detail.to_string())),
+                    None => (
+                        Coverage::OutOfScope,
+                        Some(Unchecked::Selection),
+                        Some("no case of this run's selection checks it".to_string()),
+                    ),
+                }
+            };
             RequirementVerdict {
+                coverage,
+                why,
+                detail,
                 id: id.to_string(),
                 level,
                 text: text.to_string(),
@@ -179,8 +221,15 @@ fn coverage(cases: &[CaseResult]) -> Vec<EndpointCoverage> {
         .collect()
 }
 
-fn run_report(cases: Vec<CaseResult>, interrupted: bool, selection: &[&str]) -> RunReport {
+fn run_report(
+    cases: Vec<CaseResult>,
+    stopped: Option<Stop>,
+    selection: &[&str],
+    unchecked: &[(&str, Coverage, Unchecked, &str)],
+) -> RunReport {
     let stats = verdict::stats(&cases);
+    let requirements = requirements(&cases, unchecked);
+    let requirement_coverage = verdict::requirement_coverage(&requirements);
     RunReport {
         format_version: FORMAT_VERSION,
         tool: "itsm-conform".to_string(),
@@ -190,10 +239,13 @@ fn run_report(cases: Vec<CaseResult>, interrupted: bool, selection: &[&str]) -> 
         embedded_target: true,
         started_at: "2026-11-27T21:00:00Z".to_string(),
         duration_ms: 1532,
-        interrupted,
-        verdict: verdict::run_verdict(&stats),
+        interrupted: stopped.is_some(),
+        stopped,
+        stop_reason: stopped.map(|_| "interrupted by SIGTERM".to_string()),
+        verdict: verdict::run_verdict(&stats, &requirement_coverage, stopped),
         stats,
-        requirements: requirements(&cases),
+        requirement_coverage,
+        requirements,
         coverage: coverage(&cases),
         cases,
         selection: selection.iter().map(|s| s.to_string()).collect(),
@@ -219,23 +271,45 @@ fn passing() -> RunReport {
             ),
         ],
     );
-    let skipped = StepResult {
-        name: "check in".to_string(),
-        endpoint: "/mobile/v2/notification/checkin".to_string(),
-        outcome: Outcome::Skipped,
-        skipped_reason: Some("the technician has no notifications".to_string()),
-        request: None,
-        response: None,
-        error: None,
-        checks: Vec::new(),
-        curl: None,
-    };
+    let slow = "only the slow tier checks it: run with --include slow";
     let cases = vec![
         case("technician", "login", 120, vec![login_step()]),
         case("technician", "newest-first", 210, vec![login_step(), newest]),
-        case("technician", "check-in", 0, vec![skipped]),
+        not_run("sessions", "expiry", "/services/v2/status", Unchecked::SlowTier, slow),
     ];
-    run_report(cases, false, &[])
+    let unchecked = [
+        ("GEN-SES-004", Coverage::OutOfScope, Unchecked::SlowTier, slow),
+        (
+            "MV-ITEM-001",
+            Coverage::NotApplicable,
+            Unchecked::NotApplicable,
+            "technician/newest-first step 2: the optional member was absent",
+        ),
+    ];
+    run_report(cases, None, &[], &unchecked)
+}
+
+/// Incomplete: every check held, but the technician had no task, so a MUST was never checked.
+fn incomplete() -> RunReport {
+    let lacked = "the technician has no notifications";
+    let mut newest = step(
+        "/mobile/v2/notification/getNewest",
+        &format!(r#"{{"sessionID":"{SESSION}","notificationType":0,"onlyApproval":0,"newestNumber":0}}"#),
+        200,
+        r#"{"notifications":[],"dateTime":1764277200456,"operationID":42,"error":null}"#,
+        vec![check("GEN-HTTP-002", Level::Must, Outcome::Pass, "status is 200")],
+    );
+    newest.outcome = Outcome::Skipped;
+    newest.skipped_reason = Some(lacked.to_string());
+    newest.unchecked = Some(Unchecked::LackedData);
+    let cases = vec![case("technician", "newest-first", 210, vec![login_step(), newest])];
+    let unchecked = [(
+        "MV-ITEM-001",
+        Coverage::NotChecked,
+        Unchecked::LackedData,
+        "technician/newest-first step 2 (getNewest): the technician has no notifications",
+    )];
+    run_report(cases, None, &[], &unchecked)
 }
 
 /// Fails, and was interrupted: a check-in whose number is a string (a MUST, with schema evidence)
@@ -269,12 +343,25 @@ fn failing() -> RunReport {
     xml_login.response = None;
     xml_login.error = Some(format!("timeout: no response within 10 s from {BASE}/services/xml/login"));
     xml_login.outcome = verdict::step_outcome(&xml_login);
+    let interrupted = "not run: interrupted by SIGTERM";
     let cases = vec![
         case("technician", "login", 118, vec![login_step()]),
         case("technician", "check-in", 260, vec![login_step(), checkin]),
         case("services", "xml-login", 10_004, vec![xml_login]),
+        not_run("technician", "denial", "/mobile/v2/notification/checkin/denied", Unchecked::NotRun, interrupted),
     ];
-    run_report(cases, true, &["--group mobile-v2", "--group services-xml", "--level must"])
+    let unchecked = [(
+        "GEN-ENV-001",
+        Coverage::NotChecked,
+        Unchecked::NotRun,
+        "technician/denial step 1: not run: interrupted by SIGTERM",
+    )];
+    run_report(
+        cases,
+        Some(Stop::Interrupted),
+        &["--group mobile-v2", "--group services-xml", "--level must"],
+        &unchecked,
+    )
 }
 
 fn request_stats(name: &str, count: u64, failures: u64, rps: f64, p: [f64; 5]) -> RequestStats {
@@ -357,12 +444,15 @@ fn rendered(format: ReportFormat, report: &RunReport) -> String {
 #[test]
 fn the_fixtures_have_the_verdicts_they_are_named_after() {
     let p = passing();
-    assert_eq!(p.verdict, itsm_conform::run::model::RunVerdict::Pass);
+    assert_eq!(p.verdict, RunVerdict::Pass);
     assert_eq!((p.stats.passed, p.stats.warned, p.stats.skipped, p.stats.should_failures), (1, 1, 1, 1));
     let f = failing();
-    assert_eq!(f.verdict, itsm_conform::run::model::RunVerdict::Fail);
+    assert_eq!(f.verdict, RunVerdict::Fail);
     assert_eq!((f.stats.failed, f.stats.errored, f.stats.must_failures, f.stats.harness_errors), (1, 1, 1, 1));
     assert!(f.interrupted && !p.interrupted);
+    let i = incomplete();
+    assert_eq!(i.verdict, RunVerdict::Incomplete);
+    assert_eq!(i.requirement_coverage.must.not_checked, 1);
     let l = load_report();
     assert_eq!(l.verdict, itsm_conform::run::model::RunVerdict::Fail);
     assert_eq!((l.stats.cases, l.stats.passed, l.stats.failed, l.stats.errored), (5, 1, 3, 1));

@@ -7,7 +7,7 @@ mod common;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use itsm_conform::run::{self, Credentials, Outcome, RunConfig, RunHandle, RunReport, RunVerdict, Selection};
+use itsm_conform::run::{self, Credentials, Outcome, RunConfig, RunHandle, RunReport, RunVerdict};
 use itsm_conform::schema::SchemaRegistry;
 use itsm_conform::server::{self, DataSet, Fault, FaultSet, ServerConfig, CATALOGUE};
 use itsm_conform::suite;
@@ -21,18 +21,7 @@ async fn run_against(config: ServerConfig, timeout: Duration) -> (RunReport, Vec
     let registry = common::registry();
     let server = server::start(config, registry.spec().clone()).await.expect("server starts");
     let credentials = Credentials::of_reference(&server);
-    let config = RunConfig {
-        target: server.base_url(),
-        embedded: false,
-        credentials: credentials.clone(),
-        suites: suites(&registry),
-        generated: true,
-        selection: Selection::default(),
-        timeout,
-        jobs: 4,
-        insecure: false,
-        ca_cert: None,
-    };
+    let config = RunConfig { timeout, ..RunConfig::new(server.base_url(), credentials.clone(), suites(&registry)) };
     let report = run::run_suites(&config, registry.clone(), &RunHandle::default(), &run::engine::NoProgress)
         .await
         .expect("the run completes");
@@ -48,7 +37,8 @@ fn failures(report: &RunReport) -> Vec<String> {
             if let Some(e) = &step.error {
                 out.push(format!("{} / {}: ERROR {e}", case.id, step.name));
             }
-            for c in step.checks.iter().filter(|c| !matches!(c.outcome, Outcome::Pass)) {
+            // A check that could not be made (skipped, with why) is coverage, not a problem.
+            for c in step.checks.iter().filter(|c| !matches!(c.outcome, Outcome::Pass | Outcome::Skipped)) {
                 out.push(format!(
                     "{} / {}: {:?} {} {} expected {:?} actual {:?}",
                     case.id, step.name, c.outcome, c.requirement, c.check, c.expected, c.actual
@@ -67,10 +57,20 @@ async fn the_clean_reference_passes_with_no_failure_and_no_warning() {
     assert_eq!(report.verdict, RunVerdict::Pass);
     assert_eq!(report.stats.must_failures, 0);
     assert_eq!(report.stats.should_failures, 0);
+    let must = report.requirement_coverage.must;
+    assert_eq!(must.not_checked, 0, "every in-scope MUST is checked on the reference");
     let covered = report.coverage.iter().filter(|c| c.calls > 0).count();
     println!(
-        "clean reference: {} cases ({} passed, {} skipped), {} checks, {covered}/50 endpoints covered",
-        report.stats.cases, report.stats.passed, report.stats.skipped, report.stats.checks
+        "clean reference: {} cases ({} passed, {} skipped), {} checks, {covered}/50 endpoints covered; \
+         MUST requirements verified {}/{}, {} not applicable, {} out of scope",
+        report.stats.cases,
+        report.stats.passed,
+        report.stats.skipped,
+        report.stats.checks,
+        must.verified,
+        must.in_scope(),
+        must.not_applicable,
+        must.out_of_scope
     );
     assert_eq!(covered, 50, "every endpoint is exercised");
 }
@@ -85,6 +85,7 @@ async fn another_vendors_data_passes_too() {
     let problems = failures(&report);
     assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
     assert_eq!(report.verdict, RunVerdict::Pass);
+    assert_eq!(report.requirement_coverage.must.not_checked, 0, "every in-scope MUST is checked with other data too");
 }
 
 /// Every fault of `serve --list-faults` makes the run fail, citing the requirement the catalogue names.
@@ -148,22 +149,15 @@ fn the_suite_schema_file_is_fresh() {
     );
 }
 
-/// Ctrl-C sets the handle: cases not started are not run, and every report says it is partial.
+/// Ctrl-C sets the handle: cases not started are listed as not run, the verdict is INCOMPLETE
+/// (never PASS), and every report says the run is partial.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_interrupted_run_still_writes_partial_reports() {
     let registry = common::registry();
     let server = server::start(ServerConfig::local(), registry.spec().clone()).await.unwrap();
     let config = RunConfig {
-        target: server.base_url(),
-        embedded: false,
-        credentials: Credentials::of_reference(&server),
-        suites: suites(&registry),
-        generated: true,
-        selection: Selection::default(),
-        timeout: Duration::from_secs(10),
         jobs: 1,
-        insecure: false,
-        ca_cert: None,
+        ..RunConfig::new(server.base_url(), Credentials::of_reference(&server), suites(&registry))
     };
     // Interrupt as soon as the third case has finished, as Ctrl-C would.
     struct CancelAfter(RunHandle, std::sync::atomic::AtomicUsize);
@@ -179,13 +173,25 @@ async fn an_interrupted_run_still_writes_partial_reports() {
     let report = run::run_suites(&config, registry.clone(), &handle, &progress).await.unwrap();
     server.shutdown().await;
     assert!(report.interrupted);
-    assert!(report.cases.len() >= 3, "the cases finished before the interrupt are kept");
-    assert!(report.cases.len() < 50, "cases not started are not run: {}", report.cases.len());
+    assert_eq!(report.verdict, RunVerdict::Incomplete);
+    assert_eq!(run::verdict::exit_code(report.verdict), itsm_conform::exit::INCOMPLETE);
+    let ran = report.cases.iter().filter(|c| c.steps.iter().any(|s| s.response.is_some())).count();
+    assert!(ran >= 3, "the cases finished before the interrupt are kept: {ran}");
+    assert!(
+        report.stats.cases_not_run > 100,
+        "cases not started are listed as not run: {}",
+        report.stats.cases_not_run
+    );
+    assert_eq!(report.cases.len(), report.stats.cases, "every planned case is in the report");
+    assert!(report.requirement_coverage.must.not_checked > 0, "what was not run was not checked");
     let dir = tempfile::tempdir().unwrap();
     let formats = itsm_conform::report::ReportFormat::ALL;
     for path in itsm_conform::report::write_reports(&report, dir.path(), &formats).unwrap() {
         let text = std::fs::read_to_string(&path).unwrap();
         let marked = text.contains(itsm_conform::report::PARTIAL) || text.contains("\"interrupted\": true");
         assert!(marked, "{} does not say the run was interrupted", path.display());
+        if path.to_string_lossy().ends_with(".junit.xml") {
+            assert!(text.contains("<skipped message=\"not run: interrupted"), "JUnit lists the cases not run");
+        }
     }
 }

@@ -99,6 +99,21 @@ pub fn run(
             return exit::HARNESS_ERROR;
         }
     };
+    // Before any load: a handful of logins, not hundreds of thousands of failed ones.
+    let checked = match crate::run::preflight::client(false) {
+        Ok(client) => runtime.block_on(crate::run::preflight::preflight(&client, &target.url, &target.credentials)),
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return exit::HARNESS_ERROR;
+        }
+    };
+    if let Err(e) = checked {
+        let _ = writeln!(err, "error: {e}");
+        if let Some(server) = embedded {
+            server.stop();
+        }
+        return e.exit_code();
+    }
     let result = runtime.block_on(load::run(&plan, registry.clone(), &target));
     drop(runtime);
     let outcome = match result {

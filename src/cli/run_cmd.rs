@@ -15,6 +15,29 @@ use crate::server::{self, ServerConfig};
 use crate::spec::{self, Group, Level, SpecFiles};
 use crate::suite::{self, LoadedSuite};
 
+/// SIGINT (Ctrl-C) or SIGTERM (`timeout`, CI cancellation, `docker stop`) interrupts the run: the
+/// reports are still written, with verdict INCOMPLETE unless a MUST already failed.
+async fn interrupt_on_signal(handle: RunHandle) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let Ok(mut term) = signal(SignalKind::terminate()) else {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                handle.interrupt("interrupted by SIGINT");
+            }
+            return;
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => handle.interrupt("interrupted by SIGINT"),
+            _ = term.recv() => handle.interrupt("interrupted by SIGTERM"),
+        }
+    }
+    #[cfg(not(unix))]
+    if tokio::signal::ctrl_c().await.is_ok() {
+        handle.interrupt("interrupted by Ctrl-C");
+    }
+}
+
 struct Bar(indicatif::ProgressBar);
 
 impl Progress for Bar {
@@ -164,13 +187,23 @@ async fn run_async(
         insecure: args.insecure,
         ca_cert: args.ca_cert.clone(),
     };
-    let handle = RunHandle::default();
-    let interrupt = handle.clone();
-    let watcher = tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            interrupt.cancel();
+    // Before any case: the target answers, serves this API, and takes every account.
+    let checked = match crate::run::http::client(&config) {
+        Ok(client) => crate::run::preflight::preflight(&client, &config.target, &config.credentials).await,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return exit::HARNESS_ERROR;
         }
-    });
+    };
+    if let Err(e) = checked {
+        let _ = writeln!(err, "error: {e}");
+        if let Some(server) = embedded {
+            server.shutdown().await;
+        }
+        return e.exit_code();
+    }
+    let handle = RunHandle::default();
+    let watcher = tokio::spawn(interrupt_on_signal(handle.clone()));
     let bar = indicatif::ProgressBar::with_draw_target(Some(0), indicatif::ProgressDrawTarget::stderr());
     bar.set_style(
         indicatif::ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} cases {wide_msg}")

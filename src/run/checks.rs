@@ -81,7 +81,13 @@ const CLOCK_WINDOW_MS: i64 = 24 * 3600 * 1000;
 const V2_GET_BY_USER: &str = "/mobile/v2/notification/getByUser";
 
 /// A check that could not be made on this response, and why (`actual` says what was missing).
-pub fn unchecked(spec: &Spec, requirement: &str, why: Unchecked, check: impl Into<String>, detail: String) -> CheckResult {
+pub fn unchecked(
+    spec: &Spec,
+    requirement: &str,
+    why: Unchecked,
+    check: impl Into<String>,
+    detail: String,
+) -> CheckResult {
     let mut r = result(spec, requirement, true, check);
     r.outcome = Outcome::Skipped;
     r.unchecked = Some(why);
@@ -187,8 +193,8 @@ pub fn evaluate(input: &CheckInput<'_>) -> Vec<CheckResult> {
         }
     }
     // The requirements the expectation is also an instance of hold when the status and code do.
-    let expectation_held = status_ok
-        && input.expect.error.as_ref().is_none_or(|allowed| allowed.allows(error_code.unwrap_or("")));
+    let expectation_held =
+        status_ok && input.expect.error.as_ref().is_none_or(|allowed| allowed.allows(error_code.unwrap_or("")));
     for id in &input.expect.also {
         out.push(with(
             result(spec, id, expectation_held, "HTTP status and error code"),

@@ -158,7 +158,8 @@ mod tests {
         assert_eq!(c.secrets(), ["pa", "pb", "pc"]);
         assert!(Credentials::parse("c.yaml", "technician: []\n").unwrap_err().contains("no account"));
         assert!(Credentials::parse("c.yaml", "chef: {user: a, password: b}\n").unwrap_err().contains("unknown key"));
-        let with_query = Credentials::parse("c.yaml", "technician: {user: a, password: b}\ndata_query: abertas\n").unwrap();
+        let with_query =
+            Credentials::parse("c.yaml", "technician: {user: a, password: b}\ndata_query: abertas\n").unwrap();
         assert_eq!(with_query.inputs["data_query"], "abertas");
     }
 

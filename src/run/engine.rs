@@ -573,7 +573,11 @@ async fn run_step(
             return (result, After::Stop(Unchecked::HarnessError, format!("step {} got no answer", n + 1)));
         }
     };
-    ctx.unanswered.store(0, Ordering::SeqCst);
+    // An answer resets the breaker, except a login's: a target whose logins answer while every
+    // operation hangs has stopped answering all the same.
+    if !LOGIN_PATHS.contains(&step.call.as_str()) {
+        ctx.unanswered.store(0, Ordering::SeqCst);
+    }
     let text = String::from_utf8_lossy(&exchange.body).into_owned();
     let body: Option<Value> = if exchange.truncated { None } else { serde_json::from_slice(&exchange.body).ok() };
     // Session ids met in responses are secrets from now on.

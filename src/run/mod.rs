@@ -6,6 +6,7 @@ pub mod engine;
 pub mod generate;
 pub mod http;
 pub mod model;
+pub mod preflight;
 pub mod scope;
 pub mod select;
 pub mod verdict;

@@ -197,14 +197,30 @@ pub fn requirement_verdicts(
                     continue;
                 }
                 let reason = if let Some(why) = step.unchecked {
-                    Reason { why, detail: format!("{}: {}", step_label(case, i, step), step.skipped_reason.as_deref().unwrap_or("skipped")) }
+                    Reason {
+                        why,
+                        detail: format!(
+                            "{}: {}",
+                            step_label(case, i, step),
+                            step.skipped_reason.as_deref().unwrap_or("skipped")
+                        ),
+                    }
                 } else if step.error.is_some() {
-                    Reason { why: Unchecked::HarnessError, detail: format!("{}: {}", step_label(case, i, step), step.error.as_deref().unwrap_or("")) }
+                    Reason {
+                        why: Unchecked::HarnessError,
+                        detail: format!("{}: {}", step_label(case, i, step), step.error.as_deref().unwrap_or("")),
+                    }
                 } else if matches!(step.outcome, Outcome::Fail | Outcome::Error) {
-                    Reason { why: Unchecked::EarlierFailure, detail: format!("{}: the step failed", step_label(case, i, step)) }
+                    Reason {
+                        why: Unchecked::EarlierFailure,
+                        detail: format!("{}: the step failed", step_label(case, i, step)),
+                    }
                 } else {
                     // The step ran and held, but its answer never exercised this requirement.
-                    Reason { why: Unchecked::LackedData, detail: format!("{}: the answer did not exercise it", step_label(case, i, step)) }
+                    Reason {
+                        why: Unchecked::LackedData,
+                        detail: format!("{}: the answer did not exercise it", step_label(case, i, step)),
+                    }
                 };
                 reasons.entry(id.as_str()).or_default().push(reason);
             }
@@ -221,7 +237,11 @@ pub fn requirement_verdicts(
             let held = checks.iter().any(|c| c.outcome == Outcome::Pass);
             let broken = checks.iter().any(|c| matches!(c.outcome, Outcome::Fail | Outcome::Warn));
             let (coverage, reason) = if level.is_some_and(|l| l != r.level) {
-                let detail = format!("--level {} leaves {} requirements out", level.map(|l| l.to_string().to_lowercase()).unwrap_or_default(), r.level);
+                let detail = format!(
+                    "--level {} leaves {} requirements out",
+                    level.map(|l| l.to_string().to_lowercase()).unwrap_or_default(),
+                    r.level
+                );
                 (Coverage::OutOfScope, Some(Reason { why: Unchecked::Selection, detail }))
             } else if broken {
                 (Coverage::Failed, None)

@@ -89,11 +89,8 @@ fn subschema_document(bundle: &Value, location: &str) -> Value {
     root.remove("$defs");
     root.remove("$schema");
     defs.insert("__bundle".into(), Value::Object(root));
-    let reference = if location.starts_with("/$defs/") {
-        format!("#{location}")
-    } else {
-        format!("#/$defs/__bundle{location}")
-    };
+    let reference =
+        if location.starts_with("/$defs/") { format!("#{location}") } else { format!("#/$defs/__bundle{location}") };
     serde_json::json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$defs": defs,
@@ -226,7 +223,8 @@ impl SchemaRegistry {
                 }
                 _ => err.to_string(),
             };
-            let key = (requirement.clone(), star(&instance_path), format!("{evaluation} {}", missing.unwrap_or_default()));
+            let key =
+                (requirement.clone(), star(&instance_path), format!("{evaluation} {}", missing.unwrap_or_default()));
             match grouped.get_mut(&key) {
                 Some(v) => v.occurrences += 1,
                 None => {

@@ -29,13 +29,9 @@ impl Violation {
     pub fn summary(&self) -> String {
         let at = if self.instance_path.is_empty() { "/" } else { &self.instance_path };
         match &self.out_of {
-            Some((_, len)) => format!(
-                "{}: {} (in {} of {} items)",
-                super::reach::star(at),
-                self.message,
-                self.occurrences,
-                len
-            ),
+            Some((_, len)) => {
+                format!("{}: {} (in {} of {} items)", super::reach::star(at), self.message, self.occurrences, len)
+            }
             None if self.occurrences > 1 => format!("{at}: {} ({} times)", self.message, self.occurrences),
             None => format!("{at}: {}", self.message),
         }

@@ -258,8 +258,13 @@ fn cross_check(label: &str, text: &str, suite: &SuiteFile, spec: &Spec) -> Vec<D
             if used.iter().any(|v| v == "data_query") && !case.needs.iter().any(|n| n == "data_query") {
                 let (loc, _) = locate(label, text, "{{data_query}}", step_pos);
                 problems.push(
-                    Diagnostic::new(loc, format!("case `{}` uses `data_query` without `needs: [data_query]`", case.name))
-                        .with_hint("a case that needs vendor input says so, so a run without it lists the case as out of scope"),
+                    Diagnostic::new(
+                        loc,
+                        format!("case `{}` uses `data_query` without `needs: [data_query]`", case.name),
+                    )
+                    .with_hint(
+                        "a case that needs vendor input says so, so a run without it lists the case as out of scope",
+                    ),
                 );
             }
             for var in used {
@@ -275,8 +280,9 @@ fn cross_check(label: &str, text: &str, suite: &SuiteFile, spec: &Spec) -> Vec<D
                 if !ptr.split('|').all(|p| p.is_empty() || without_aggregate(p.trim()).starts_with('/')) {
                     let (loc, _) = locate(label, text, ptr, step_pos);
                     problems.push(
-                        Diagnostic::new(loc, format!("capture `{name}`: `{ptr}` is not a JSON pointer"))
-                            .with_hint("pointers start with `/` (after `max:`, `min:` or `count:`), e.g. /notifications/0/taskId"),
+                        Diagnostic::new(loc, format!("capture `{name}`: `{ptr}` is not a JSON pointer")).with_hint(
+                            "pointers start with `/` (after `max:`, `min:` or `count:`), e.g. /notifications/0/taskId",
+                        ),
                     );
                 }
                 known.push(name.clone());
