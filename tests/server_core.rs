@@ -364,7 +364,19 @@ fn mutations(example: &Value) -> Vec<Value> {
 /// a 200 validates against the endpoint's response schema, anything else is a proper error.
 #[tokio::test]
 async fn every_endpoint_answers_mutated_examples_properly() {
-    let t = TestServer::start().await;
+    answers_mutated_examples_properly(ServerConfig::local()).await;
+}
+
+/// The same with every freedom on: the forms they choose conform too, for hostile input as well.
+#[tokio::test]
+async fn every_endpoint_answers_mutated_examples_properly_with_every_freedom() {
+    let mut config = ServerConfig::local();
+    config.freedoms = itsm_conform::server::FreedomSet::all();
+    answers_mutated_examples_properly(config).await;
+}
+
+async fn answers_mutated_examples_properly(config: ServerConfig) {
+    let t = TestServer::start_with(config).await;
     let endpoints = t.registry.spec().endpoints.clone();
     assert_eq!(endpoints.len(), 50);
     let mut problems = Vec::new();
@@ -605,6 +617,22 @@ const TESTED_FAULTS: &[&str] = &[
     "html-500",
     "login-wrong-code",
     "slow",
+    "write-not-persisted",
+    "type-filter-ignored",
+    "paging-rounded-down",
+    "session-never-expires",
+    "duplicate-numbers",
+    "checkin-not-in-lists",
+    "renamed-optional-field",
+    "feedback-twice",
+    "oldest-ignores-number",
+    "second-checkin-allowed",
+    "checkout-without-checkin",
+    "login-any-password",
+    "wrong-type-stored",
+    "status-not-persisted",
+    "occurrence-not-listed",
+    "content-type-text",
 ];
 
 #[test]
@@ -994,6 +1022,422 @@ async fn fault_slow() {
     // The default delay is 300 ms.
     let fault: Fault = "slow".parse().unwrap();
     assert_eq!(fault.delay(), Some(Duration::from_millis(300)));
+}
+
+#[tokio::test]
+async fn fault_write_not_persisted() {
+    let t = with_faults(&["write-not-persisted"]).await;
+    let (sid, updated) = create_and_update(&t, "LOST-1").await;
+    assert_eq!(updated["request"]["description"], "Monitor piscando (depois)", "update answers success: {updated}");
+    let read = |sid: String| json!({"sessionID": sid, "numberOrigin": "LOST-1"});
+    let (status, got) = t.post("/services/request/getById", read(sid.clone())).await;
+    assert_eq!(status, 200, "{got}");
+    assert_eq!(got["request"]["description"], "Monitor piscando (antes)", "nothing was stored: {got}");
+    // updateStatus still writes.
+    let status_body = json!({"sessionID": sid, "numberOrigin": "LOST-1", "status": {"code": "Suspensa"}});
+    assert_eq!(t.post("/services/request/updateStatus", status_body).await.0, 200);
+    let (_, got) = t.post("/services/request/getById", read(sid)).await;
+    assert_eq!(got["request"]["status"]["code"], "Suspensa", "{got}");
+    let clean = TestServer::start().await;
+    let (sid, _) = create_and_update(&clean, "LOST-1").await;
+    let (_, got) = clean.post("/services/request/getById", read(sid)).await;
+    assert_eq!(got["request"]["description"], "Monitor piscando (depois)");
+}
+
+/// The technician's items of every list, for one notificationType.
+async fn types_listed(t: &TestServer, sid: &str, kind: i64) -> Vec<(String, BTreeSet<i64>)> {
+    let base = json!({"sessionID": sid, "notificationType": kind, "onlyApproval": 0});
+    let with = |extra: Value| {
+        let mut body = base.clone();
+        body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        body
+    };
+    let calls = [
+        ("/mobile/notification/getByUser", base.clone()),
+        ("/mobile/v2/notification/getNewest", with(json!({"newestNumber": 0}))),
+        ("/mobile/v2/notification/getOldest", with(json!({"oldestNumber": i64::MAX / 2}))),
+        (
+            "/mobile/v2/notification/getByCoordinates",
+            with(json!({"latitude": -15.79, "longitude": -47.88, "pager": {"page": 1, "size": 100}})),
+        ),
+    ];
+    let mut out = Vec::new();
+    for (path, body) in calls {
+        let (status, answer) = t.post(path, body).await;
+        assert!(status == 200 || status == 412, "{path}: {answer}");
+        let items = answer["notifications"].as_array().cloned().unwrap_or_default();
+        out.push((path.to_string(), items.iter().filter_map(|i| i["type"].as_i64()).collect()));
+    }
+    out
+}
+
+#[tokio::test]
+async fn fault_type_filter_ignored() {
+    let t = with_faults(&["type-filter-ignored"]).await;
+    let sid = tech_session(&t).await;
+    for (path, types) in types_listed(&t, &sid, 4).await {
+        assert!(types.len() > 1, "{path} lists every type despite notificationType 4: {types:?}");
+    }
+    // The approval filter still applies.
+    let sid_apr = t.login("aprovador", "aprovador-demo").await;
+    let body = json!({"sessionID": sid_apr, "notificationType": 4, "onlyApproval": 1});
+    let (_, approvals) = t.post("/mobile/notification/getByUser", body).await;
+    let items = approvals["notifications"].as_array().unwrap();
+    assert!(!items.is_empty() && items.iter().all(|i| i["waiting"] == 1), "{approvals}");
+    let clean = TestServer::start().await;
+    let sid = tech_session(&clean).await;
+    for (path, types) in types_listed(&clean, &sid, 4).await {
+        assert_eq!(types, BTreeSet::from([4]), "{path}");
+    }
+}
+
+/// MV-LIST-001 is only observable when a technician has tasks of several types: both data sets give
+/// theirs at least two.
+#[tokio::test]
+async fn the_technicians_of_both_data_sets_have_tasks_of_several_types() {
+    let mut other = ServerConfig::local();
+    other.data = DataSet::parse(OTHER_VENDOR, &other_vendor_text()).unwrap();
+    for (config, user, password) in [(ServerConfig::local(), TECH.0, TECH.1), (other, "maria.campo", "Campo#2026")] {
+        let t = TestServer::start_with(config).await;
+        let sid = t.login(user, password).await;
+        for (path, types) in types_listed(&t, &sid, 0).await {
+            assert!(types.len() >= 2, "{user} on {path}: types {types:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn fault_paging_rounded_down() {
+    let t = with_faults(&["paging-rounded-down"]).await;
+    let sid = tech_session(&t).await;
+    let path = "/mobile/v2/notification/getByCoordinates";
+    let request = |size: i64| {
+        json!({"sessionID": sid, "notificationType": 0, "onlyApproval": 0, "latitude": -15.7939, "longitude": -47.8828,
+               "pager": {"page": 1, "size": size}})
+    };
+    let (_, all) = t.post(path, request(1000)).await;
+    let total = all["paging"]["totalElements"].as_i64().expect("totalElements");
+    let size = (2..total).find(|s| total % s != 0).expect("a size that does not divide the total");
+    let (status, body) = t.post(path, request(size)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["paging"]["totalPages"].as_i64(), Some(total / size), "rounded down: {body}");
+    // The page itself is right.
+    assert_eq!(body["paging"]["totalElements"].as_i64(), Some(total));
+    assert_eq!(body["paging"]["elements"].as_i64(), Some(size));
+    let clean = TestServer::start().await;
+    let sid = tech_session(&clean).await;
+    let request = json!({"sessionID": sid, "notificationType": 0, "onlyApproval": 0, "latitude": -15.7939,
+                         "longitude": -47.8828, "pager": {"page": 1, "size": size}});
+    let (_, body) = clean.post(path, request).await;
+    assert_eq!(body["paging"]["totalPages"].as_i64(), Some((total + size - 1) / size));
+}
+
+#[tokio::test]
+async fn fault_session_never_expires() {
+    let mut config = ServerConfig::local();
+    config.session_ttl = Duration::from_millis(300);
+    config.faults = FaultSet::new(vec!["session-never-expires".parse().unwrap()]);
+    let t = TestServer::start_with(config).await;
+    let sid = tech_session(&t).await;
+    tokio::time::sleep(Duration::from_millis(450)).await;
+    t.server.advance_clock(Duration::from_secs(3 * 3600));
+    let (status, body) = contracts(&t, &sid).await;
+    assert_eq!(status, 200, "still valid long past --session-ttl: {body}");
+    // Unknown sessions are still refused.
+    let (status, body) = contracts(&t, "no-such-session").await;
+    assert_eq!((status, body["error"]["code"].as_str()), (412, Some("SESSION")));
+}
+
+/// Two creates sent together; returns their numbers (as text).
+async fn two_creates(t: &TestServer, sid: &str, round: &str) -> [(String, String); 2] {
+    let new = |text: &str| json!({"sessionID": sid, "description": format!("Duplicado? {text}")});
+    let create = |origin: String| {
+        json!({"sessionID": sid, "sourceRequest": {"numberOrigin": origin, "type": "R", "description": "Duplicado?",
+               "userID": "solicitante"}})
+    };
+    let (a, b, c, d) = tokio::join!(
+        t.post("/mobile/notification/new", new("a")),
+        t.post("/mobile/notification/new", new("b")),
+        t.post("/services/request/create", create(format!("DUP-{round}-1"))),
+        t.post("/services/request/create", create(format!("DUP-{round}-2"))),
+    );
+    for (status, body) in [&a, &b, &c, &d] {
+        assert_eq!(*status, 200, "{body}");
+    }
+    let text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), String::from);
+    [(text(&a.1["number"]), text(&b.1["number"])), (text(&c.1["request"]["number"]), text(&d.1["request"]["number"]))]
+}
+
+#[tokio::test]
+async fn fault_duplicate_numbers() {
+    let t = with_faults(&["duplicate-numbers"]).await;
+    let sid = tech_session(&t).await;
+    for (first, second) in two_creates(&t, &sid, "F").await {
+        assert_eq!(first, second, "concurrent creates share a number");
+    }
+    // One create at a time still gets a new number.
+    let (_, one) = t.post("/mobile/notification/new", json!({"sessionID": sid, "description": "Sozinho 1"})).await;
+    let (_, two) = t.post("/mobile/notification/new", json!({"sessionID": sid, "description": "Sozinho 2"})).await;
+    assert!(two["number"].as_i64() > one["number"].as_i64(), "{one} {two}");
+    let clean = TestServer::start().await;
+    let sid = tech_session(&clean).await;
+    for (first, second) in two_creates(&clean, &sid, "C").await {
+        assert_ne!(first, second);
+    }
+}
+
+/// attendRequest and checkin on the open task; returns the session.
+async fn check_in_open_task(t: &TestServer) -> String {
+    let sid = tech_session(t).await;
+    let attend =
+        json!({"sessionID": sid, "number": OPEN_REQUEST, "dateTime": now_ms(), "latitude": -15.8, "longitude": -47.9});
+    assert_eq!(t.post("/mobile/v2/notification/attendRequest", attend).await.0, 200);
+    let checkin =
+        json!({"sessionID": sid, "taskId": OPEN_TASK, "startTime": now_ms(), "latitude": -15.8, "longitude": -47.9});
+    let (status, body) = t.post("/mobile/v2/notification/checkin", checkin).await;
+    assert_eq!(status, 200, "{body}");
+    sid
+}
+
+fn open_item(body: &Value) -> Value {
+    body["notifications"].as_array().unwrap().iter().find(|i| i["taskId"] == OPEN_TASK).cloned().expect("open task")
+}
+
+#[tokio::test]
+async fn fault_checkin_not_in_lists() {
+    let t = with_faults(&["checkin-not-in-lists"]).await;
+    let sid = check_in_open_task(&t).await;
+    let (_, newest) = get_newest(&t, &sid, 0).await;
+    let item = open_item(&newest);
+    assert_eq!(item["inChekin"], 0, "the check-in does not show: {item}");
+    assert_eq!(item["inService"], true, "attendRequest still shows: {item}");
+    let clean = TestServer::start().await;
+    let sid = check_in_open_task(&clean).await;
+    let (_, newest) = get_newest(&clean, &sid, 0).await;
+    assert_eq!(open_item(&newest)["inChekin"], 1);
+}
+
+#[tokio::test]
+async fn fault_renamed_optional_field() {
+    let t = with_faults(&["renamed-optional-field"]).await;
+    let sid = tech_session(&t).await;
+    let (status, newest) = get_newest(&t, &sid, 0).await;
+    let items = newest["notifications"].as_array().unwrap();
+    assert!(items.iter().all(|i| i.get("inChekin").is_none() && i["inCheckin"].is_i64()), "{newest}");
+    // Every other extra is there, and the schema (extras are optional) cannot tell.
+    assert!(items.iter().all(|i| i["typeRequest"].is_i64() && i["inService"].is_boolean()));
+    t.assert_conforms("/mobile/v2/notification/getNewest", status, &newest);
+    let clean = TestServer::start().await;
+    let sid = tech_session(&clean).await;
+    let (_, newest) = get_newest(&clean, &sid, 0).await;
+    assert!(newest["notifications"][0]["inChekin"].is_i64());
+}
+
+/// The approver's first approval task, decided once; returns the answer of a second feedback.
+async fn approve_twice(t: &TestServer) -> (u16, Value) {
+    let sid = t.login("aprovador", "aprovador-demo").await;
+    let body = json!({"sessionID": sid, "notificationType": 0, "onlyApproval": 1});
+    let (_, list) = t.post("/mobile/notification/getByUser", body).await;
+    let task = list["notifications"][0]["taskId"].as_i64().expect("an approval");
+    let feedback = json!({"sessionID": sid, "taskId": task, "feedback": 1, "comments": "ok"});
+    assert_eq!(t.post("/mobile/notification/feedback", feedback.clone()).await.0, 200);
+    // A rejection without a reason is still refused.
+    let other = list["notifications"][1]["taskId"].as_i64().expect("a second approval");
+    let reject = json!({"sessionID": sid, "taskId": other, "feedback": 0, "reasonId": 0});
+    let (status, body) = t.post("/mobile/notification/feedback", reject).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (412, Some("INPUT")));
+    t.post("/mobile/notification/feedback", feedback).await
+}
+
+#[tokio::test]
+async fn fault_feedback_twice() {
+    let t = with_faults(&["feedback-twice"]).await;
+    let (status, body) = approve_twice(&t).await;
+    assert_eq!(status, 200, "the second feedback succeeds: {body}");
+    let (status, body) = approve_twice(&TestServer::start().await).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (412, Some("INPUT")));
+}
+
+#[tokio::test]
+async fn fault_oldest_ignores_number() {
+    let t = with_faults(&["oldest-ignores-number"]).await;
+    let sid = tech_session(&t).await;
+    let (_, all) = get_newest(&t, &sid, 0).await;
+    let listed = numbers(&all);
+    let middle = listed[listed.len() / 2];
+    let body = json!({"sessionID": sid, "notificationType": 0, "onlyApproval": 0, "oldestNumber": middle});
+    let (status, oldest) = t.post("/mobile/v2/notification/getOldest", body.clone()).await;
+    assert_eq!(status, 200, "{oldest}");
+    assert!(numbers(&oldest).iter().any(|n| *n >= middle), "items at or above oldestNumber {middle}: {oldest}");
+    // getNewest still honours newestNumber.
+    let (_, newest) = get_newest(&t, &sid, middle).await;
+    assert!(!numbers(&newest).is_empty() && numbers(&newest).iter().all(|n| *n > middle), "{newest}");
+    let clean = TestServer::start().await;
+    let mut body = body;
+    body["sessionID"] = json!(tech_session(&clean).await);
+    let (_, oldest) = clean.post("/mobile/v2/notification/getOldest", body).await;
+    assert!(numbers(&oldest).iter().all(|n| *n < middle), "{oldest}");
+}
+
+/// Checks in on the open task, then on another task of the technician: the second answer.
+async fn second_checkin(t: &TestServer) -> (u16, Value) {
+    let sid = check_in_open_task(t).await;
+    let (_, newest) = get_newest(t, &sid, 0).await;
+    let other = newest["notifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["taskId"] != OPEN_TASK && i["typeRequest"] == 0 && i["inChekin"] == 0)
+        .cloned()
+        .expect("another task");
+    // Without attendRequest there is no assignment: refused either way.
+    let checkin = json!({"sessionID": sid, "taskId": other["taskId"], "startTime": now_ms(), "latitude": -15.8, "longitude": -47.9});
+    let (status, _) = t.post("/mobile/v2/notification/checkin", checkin.clone()).await;
+    assert_eq!(status, 412);
+    let attend = json!({"sessionID": sid, "number": other["number"], "dateTime": now_ms(), "latitude": -15.8, "longitude": -47.9});
+    assert_eq!(t.post("/mobile/v2/notification/attendRequest", attend).await.0, 200);
+    t.post("/mobile/v2/notification/checkin", checkin).await
+}
+
+#[tokio::test]
+async fn fault_second_checkin_allowed() {
+    let t = with_faults(&["second-checkin-allowed"]).await;
+    let (status, body) = second_checkin(&t).await;
+    assert_eq!(status, 200, "a second open check-in: {body}");
+    let (status, body) = second_checkin(&TestServer::start().await).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (412, Some("INPUT")), "{body}");
+}
+
+/// Attends the open request and checks out of its task without a check-in.
+async fn checkout_without_checkin(t: &TestServer) -> (u16, Value, String) {
+    let sid = tech_session(t).await;
+    let attend =
+        json!({"sessionID": sid, "number": OPEN_REQUEST, "dateTime": now_ms(), "latitude": -15.8, "longitude": -47.9});
+    assert_eq!(t.post("/mobile/v2/notification/attendRequest", attend).await.0, 200);
+    let checkout = json!({"sessionID": sid, "taskId": OPEN_TASK, "status": 3, "latitude": -15.8, "longitude": -47.9});
+    let (status, body) = t.post("/mobile/v2/notification/checkout", checkout).await;
+    (status, body, sid)
+}
+
+#[tokio::test]
+async fn fault_checkout_without_checkin() {
+    let t = with_faults(&["checkout-without-checkin"]).await;
+    let (status, body, sid) = checkout_without_checkin(&t).await;
+    assert_eq!((status, body["number"].as_i64()), (200, Some(OPEN_REQUEST)), "{body}");
+    // The checkout still moves the request.
+    let (_, read) =
+        t.post("/services/request/getById", json!({"sessionID": sid, "number": OPEN_REQUEST.to_string()})).await;
+    assert_eq!(read["request"]["status"]["code"], "Cancelada", "{read}");
+    let (status, body, _) = checkout_without_checkin(&TestServer::start().await).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (412, Some("INPUT")), "{body}");
+}
+
+#[tokio::test]
+async fn fault_login_any_password() {
+    let t = with_faults(&["login-any-password"]).await;
+    let (status, body) = t.post("/services/login", json!({"userName": TECH.0, "password": "anything"})).await;
+    assert_eq!(status, 200, "{body}");
+    let sid = body["sessionID"].as_str().expect("a session").to_string();
+    assert_eq!(contracts(&t, &sid).await.0, 200, "and it works");
+    // An unknown user, and v2 login, are still refused.
+    let (status, body) = t.post("/services/login", json!({"userName": "ninguem", "password": "anything"})).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (412, Some("SESSION")));
+    let v2 = json!({"userName": TECH.0, "password": "anything", "token": "fcm:x", "platform": "Android"});
+    let (status, body) = t.post("/services/v2/login", v2).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (412, Some("INPUT")));
+    let clean = TestServer::start().await;
+    let (status, _) = clean.post("/services/login", json!({"userName": TECH.0, "password": "anything"})).await;
+    assert_eq!(status, 412);
+}
+
+#[tokio::test]
+async fn fault_wrong_type_stored() {
+    let t = with_faults(&["wrong-type-stored"]).await;
+    let sid = tech_session(&t).await;
+    let new = json!({"sessionID": sid, "description": "Tipos errados", "latitude": "-15.5", "longitude": "abc"});
+    let (status, body) = t.post("/mobile/notification/new", new.clone()).await;
+    assert_eq!(status, 200, "accepted: {body}");
+    let number = body["number"].as_i64().unwrap();
+    let (_, listed) = t.post("/mobile/v2/notification/update", json!({"sessionID": sid, "number": number})).await;
+    let item = &listed["notifications"][0];
+    assert_eq!((item["latitude"].as_f64(), item["longitude"].as_f64()), (Some(-15.5), Some(0.0)), "stored: {item}");
+    let attend =
+        json!({"sessionID": sid, "number": OPEN_REQUEST, "dateTime": now_ms(), "latitude": "x", "longitude": true});
+    assert_eq!(t.post("/mobile/v2/notification/attendRequest", attend.clone()).await.0, 200);
+    let coordinates = |size: Value| {
+        json!({"sessionID": sid, "notificationType": 0, "onlyApproval": 0, "latitude": -15.79, "longitude": -47.88,
+               "pager": {"page": 1, "size": size}})
+    };
+    let (status, page) = t.post("/mobile/v2/notification/getByCoordinates", coordinates(json!("2"))).await;
+    assert_eq!((status, page["paging"]["elements"].as_i64()), (200, Some(2)), "{page}");
+    // Other fields are still checked.
+    let (status, body) = t.post("/mobile/notification/getById", json!({"sessionID": sid, "taskId": "abc"})).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (412, Some("INPUT")));
+    let clean = TestServer::start().await;
+    let sid = tech_session(&clean).await;
+    let mut new = new;
+    new["sessionID"] = json!(sid);
+    assert_eq!(clean.post("/mobile/notification/new", new).await.0, 412);
+}
+
+#[tokio::test]
+async fn fault_status_not_persisted() {
+    let t = with_faults(&["status-not-persisted"]).await;
+    let (sid, _) = create_and_update(&t, "STATUS-1").await;
+    let body = json!({"sessionID": sid, "numberOrigin": "STATUS-1", "status": {"code": "Suspensa"}});
+    let (status, answer) = t.post("/services/request/updateStatus", body).await;
+    assert_eq!((status, answer["request"]["status"]["code"].as_str()), (200, Some("Suspensa")), "{answer}");
+    let (_, read) = t.post("/services/request/getById", json!({"sessionID": sid, "numberOrigin": "STATUS-1"})).await;
+    assert_eq!(read["request"]["status"]["code"], "EmAndamento", "not stored: {read}");
+    assert_eq!(read["request"]["description"], "Monitor piscando (depois)", "update still writes");
+    let clean = TestServer::start().await;
+    let (sid, _) = create_and_update(&clean, "STATUS-1").await;
+    let body = json!({"sessionID": sid, "numberOrigin": "STATUS-1", "status": {"code": "Suspensa"}});
+    clean.post("/services/request/updateStatus", body).await;
+    let (_, read) =
+        clean.post("/services/request/getById", json!({"sessionID": sid, "numberOrigin": "STATUS-1"})).await;
+    assert_eq!(read["request"]["status"]["code"], "Suspensa");
+}
+
+/// Creates request `origin`, adds an occurrence; returns the descriptions listOccurrences lists.
+async fn occurrence_descriptions(t: &TestServer, origin: &str) -> Vec<String> {
+    let (sid, _) = create_and_update(t, origin).await;
+    let add = json!({"sessionID": sid, "requestNumberOrigin": origin,
+                     "occurrence": {"description": "Peça encomendada", "category": {"code": "Acompanhamento"}}});
+    let (status, body) = t.post("/services/request/createOccurrence", add).await;
+    assert_eq!(status, 200, "{body}");
+    let (_, list) =
+        t.post("/services/request/listOccurrences", json!({"sessionID": sid, "requestNumberOrigin": origin})).await;
+    list["logs"].as_array().unwrap().iter().filter_map(|l| l["description"].as_str().map(String::from)).collect()
+}
+
+#[tokio::test]
+async fn fault_occurrence_not_listed() {
+    let t = with_faults(&["occurrence-not-listed"]).await;
+    let listed = occurrence_descriptions(&t, "OCC-1").await;
+    assert!(!listed.iter().any(|d| d == "Peça encomendada"), "{listed:?}");
+    assert!(listed.iter().any(|d| d == "Registro da solicitação"), "the server's own entries stay: {listed:?}");
+    let listed = occurrence_descriptions(&TestServer::start().await, "OCC-1").await;
+    assert!(listed.iter().any(|d| d == "Peça encomendada"), "{listed:?}");
+}
+
+#[tokio::test]
+async fn fault_content_type_text() {
+    let t = with_faults(&["content-type-text"]).await;
+    let sid = tech_session(&t).await;
+    let r =
+        raw(&t, Method::POST, "/services/v2/contracts", serde_json::to_vec(&json!({"sessionID": sid})).unwrap()).await;
+    assert_eq!(r.status, 200);
+    assert!(r.content_type().starts_with("text/plain"), "{}", r.content_type());
+    t.assert_conforms("/services/v2/contracts", 200, &r.json());
+    let r = raw(&t, Method::POST, "/services/v2/contracts", b"{}".to_vec()).await;
+    assert!(r.content_type().starts_with("text/plain") && r.json()["error"]["code"] == "SESSION");
+    let clean = TestServer::start().await;
+    let sid = tech_session(&clean).await;
+    let r =
+        raw(&clean, Method::POST, "/services/v2/contracts", serde_json::to_vec(&json!({"sessionID": sid})).unwrap())
+            .await;
+    assert!(r.content_type().starts_with("application/json"));
 }
 
 #[tokio::test]

@@ -1,14 +1,17 @@
-//! Snapshots of the reference server's human-facing output: the banner and `--list-faults`.
+//! Snapshots of the reference server's human-facing output: the banner, `--list-faults` and
+//! `--list-freedoms`.
 
 mod common;
 
 use common::{run_cli, TestServer};
-use itsm_conform::server::{self, Fault, FaultSet, ServerConfig};
+use itsm_conform::server::{self, Fault, FaultSet, FreedomChoice, FreedomSet, ServerConfig};
 
 #[tokio::test]
-async fn the_banner_names_address_data_users_and_faults() {
+async fn the_banner_names_address_data_users_faults_and_freedoms() {
     let mut config = ServerConfig::local();
     config.faults = FaultSet::new(vec!["slow:50ms".parse::<Fault>().unwrap(), "html-500".parse().unwrap()]);
+    let freedoms: Vec<FreedomChoice> = ["session-hex", "oldest-first"].iter().map(|f| f.parse().unwrap()).collect();
+    config.freedoms = FreedomSet::from_choices(&freedoms);
     let t = TestServer::start_with(config).await;
     let banner = server::banner(&t.server, "itsm-conform reference data (built-in)", true);
     assert!(banner.contains(&t.server.base_url()), "{banner}");
@@ -22,6 +25,13 @@ fn list_faults_output() {
     let (code, out, _) = run_cli(&["serve", "--list-faults"]);
     assert_eq!(code, 0);
     insta::assert_snapshot!("list_faults", out);
+}
+
+#[test]
+fn list_freedoms_output() {
+    let (code, out, _) = run_cli(&["serve", "--list-freedoms"]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("list_freedoms", out);
 }
 
 /// `serve` at debug level logs one line per request, and never a password or a body.

@@ -7,6 +7,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::server::faults::{parse_duration, Fault};
+use crate::server::freedoms::FreedomChoice;
 
 const AFTER_HELP: &str = "\
 EXAMPLES:
@@ -318,6 +319,13 @@ pub struct ServeArgs {
     /// Print every fault of the catalogue, one per line, and exit.
     #[arg(long)]
     pub list_faults: bool,
+    /// Use a behaviour the spec allows but the reference does not use by default (repeatable;
+    /// `all` for every one); see --list-freedoms. Faults apply on top.
+    #[arg(long = "freedom", value_name = "NAME|all", value_parser = parse_freedom)]
+    pub freedoms: Vec<FreedomChoice>,
+    /// Print every freedom of the catalogue, one per line, and exit.
+    #[arg(long)]
+    pub list_freedoms: bool,
     /// Once listening, print `itsm-conform-ready <base URL>` on standard output. Hidden: the
     /// handshake of `load`, which starts this server as a child process on a free port.
     #[arg(long, hide = true)]
@@ -325,6 +333,10 @@ pub struct ServeArgs {
 }
 
 fn parse_fault(text: &str) -> Result<Fault, String> {
+    text.parse()
+}
+
+fn parse_freedom(text: &str) -> Result<FreedomChoice, String> {
     text.parse()
 }
 

@@ -8,7 +8,7 @@ use super::args::ServeArgs;
 use super::report_diagnostics;
 use crate::diag::Diagnostics;
 use crate::exit;
-use crate::server::{self, DataSet, FaultSet, ServerConfig, CATALOGUE};
+use crate::server::{self, DataSet, FaultSet, FreedomSet, ServerConfig, CATALOGUE, FREEDOMS};
 use crate::spec::{self, SpecFiles};
 
 /// How long a graceful stop may wait for open connections before the process just ends.
@@ -17,6 +17,9 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 pub fn run(args: &ServeArgs, files: &SpecFiles, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     if args.list_faults {
         return list_faults(out);
+    }
+    if args.list_freedoms {
+        return list_freedoms(out);
     }
     let (registry, check) = match spec::load_checked(files) {
         Ok(loaded) => loaded,
@@ -49,6 +52,7 @@ pub fn run(args: &ServeArgs, files: &SpecFiles, out: &mut dyn Write, err: &mut d
         data,
         session_ttl: args.session_ttl,
         faults: FaultSet::new(args.faults.clone()),
+        freedoms: FreedomSet::from_choices(&args.freedoms),
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
@@ -126,6 +130,22 @@ fn list_faults(out: &mut dyn Write) -> u8 {
     let width = rows.iter().map(|(usage, _)| usage.len()).max().unwrap_or(0);
     for (usage, text) in rows {
         if writeln!(out, "{usage:<width$}  {text}").is_err() {
+            break; // a closed pipe (`| head`) is not an error
+        }
+    }
+    exit::OK
+}
+
+/// `NAME  description  [D-… / facts §…] (departs from …)`, one line per freedom.
+fn list_freedoms(out: &mut dyn Write) -> u8 {
+    let width = FREEDOMS.iter().map(|f| f.name.len()).max().unwrap_or(0);
+    for info in FREEDOMS {
+        let departs = if info.departs_from.is_empty() {
+            String::new()
+        } else {
+            format!(" (departs from {})", info.departs_from.join(", "))
+        };
+        if writeln!(out, "{:<width$}  {}  [{}]{departs}", info.name, info.description, info.cites).is_err() {
             break; // a closed pipe (`| head`) is not an error
         }
     }

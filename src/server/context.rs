@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use super::faults::FaultKind;
+use super::freedoms::FreedomKind;
 use super::reply::Reply;
 use super::state::AppState;
 
@@ -11,6 +12,9 @@ pub struct Ctx<'a> {
     /// The session's user, on endpoints that need a session.
     pub login: Option<String>,
     pub path: &'a str,
+    /// A request number read before the handler ran (the `duplicate-numbers` fault): the handler
+    /// writes its request under it instead of allocating one.
+    pub number: Option<i64>,
 }
 
 impl Ctx<'_> {
@@ -18,9 +22,21 @@ impl Ctx<'_> {
         self.state.faults.has(kind)
     }
 
+    pub fn freedom(&self, kind: FreedomKind) -> bool {
+        self.state.freedoms.has(kind)
+    }
+
     /// The session user's login; handlers of session endpoints can rely on it.
     pub fn user(&self) -> &str {
         self.login.as_deref().unwrap_or("")
+    }
+
+    /// The number for a new request: the one read earlier when the fault did, else the next one.
+    pub fn new_number(&self, world: &mut super::world::World) -> i64 {
+        match self.number {
+            Some(n) => world.allocate_number_at(n),
+            None => world.allocate_number(),
+        }
     }
 }
 

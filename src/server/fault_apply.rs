@@ -58,6 +58,14 @@ pub fn apply(state: &AppState, path: &str, session_failure: bool, status: &mut u
             if faults.has(FaultKind::DropField) && ITEM_LISTS.contains(&path) {
                 item.remove("taskId");
             }
+            if faults.has(FaultKind::CheckinNotInLists) && item.contains_key("inChekin") {
+                item.insert("inChekin".into(), Value::from(0));
+            }
+            if faults.has(FaultKind::RenamedOptionalField) {
+                if let Some(value) = item.remove("inChekin") {
+                    item.insert("inCheckin".into(), value);
+                }
+            }
         }
     }
     if faults.has(FaultKind::PagingOffByOne) {

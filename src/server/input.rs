@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::reply::Reply;
 
 fn wrong_type(field: &str, expected: &str, got: &Value) -> Reply {
-    Reply::input(format!("Field '{field}' must be {expected}, got {}", short(got)))
+    Reply::wrong_type(format!("Field '{field}' must be {expected}, got {}", short(got)))
 }
 
 fn short(v: &Value) -> String {
@@ -45,6 +45,24 @@ pub fn float(body: &Value, field: &str) -> Result<Option<f64>, Reply> {
     match present(body, field) {
         None => Ok(None),
         Some(v) => v.as_f64().filter(|f| f.is_finite()).map(Some).ok_or_else(|| wrong_type(field, "a number", v)),
+    }
+}
+
+/// A number read whatever its type, as a faulty server does (`wrong-type-stored`): a numeric string
+/// as its number, any other value as 0; `None` only when absent or null.
+pub fn float_any(body: &Value, field: &str) -> Option<f64> {
+    present(body, field).map(|v| match v {
+        Value::String(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()).unwrap_or(0.0),
+        other => other.as_f64().unwrap_or(0.0),
+    })
+}
+
+/// An integer read whatever its type (`wrong-type-stored`): a numeric string as its number; `None`
+/// for anything else, so the default applies.
+pub fn int_any(body: &Value, field: &str) -> Option<i64> {
+    match present(body, field)? {
+        Value::String(s) => s.trim().parse().ok(),
+        other => other.as_i64(),
     }
 }
 
@@ -117,11 +135,17 @@ mod tests {
     fn types_are_checked_and_named() {
         let body = json!({"taskId": "abc", "n": 5, "f": 2.0, "flag": "S"});
         let err = req_int(&body, "taskId", "Task id not informed").unwrap_err();
-        assert!(matches!(err, Reply::Fail { ref description, .. } if description.contains("taskId")));
+        assert!(matches!(err, Reply::WrongType(ref description) if description.contains("taskId")));
         assert_eq!(req_int(&body, "n", "").unwrap(), 5);
         assert_eq!(int(&body, "f").unwrap(), Some(2));
         assert_eq!(flag(&body, "flag").unwrap(), Some(1));
         assert!(matches!(req_int(&body, "missing", "Task id not informed"), Err(Reply::Fail { .. })));
         assert!(int(&json!({"x": 1e300}), "x").is_err());
+        let lax = json!({"a": "-15.5", "b": "abc", "c": true, "d": "7"});
+        assert_eq!(
+            (float_any(&lax, "a"), float_any(&lax, "b"), float_any(&lax, "c")),
+            (Some(-15.5), Some(0.0), Some(0.0))
+        );
+        assert_eq!((int_any(&lax, "d"), int_any(&lax, "b"), float_any(&lax, "missing")), (Some(7), None, None));
     }
 }

@@ -1,13 +1,17 @@
 //! The reference implementation of all 50 endpoints (`itsm-conform serve`): stateful, in memory,
-//! faithful to specs/ and specs/DECISIONS.md, with switchable faults.
+//! faithful to specs/ and specs/DECISIONS.md, with switchable faults (deviations a run must catch)
+//! and freedoms (choices the sources allow that a run must accept).
 
 mod context;
 pub mod data;
 mod fault_apply;
 pub mod faults;
+mod freedom_apply;
+pub mod freedoms;
 mod handlers;
 mod input;
 pub(crate) mod item_text;
+mod other_ids;
 mod read_cache;
 mod reply;
 mod router;
@@ -21,6 +25,7 @@ use std::time::Duration;
 
 pub use data::DataSet;
 pub use faults::{Fault, FaultKind, FaultSet, CATALOGUE};
+pub use freedoms::{FreedomChoice, FreedomKind, FreedomSet, CATALOGUE as FREEDOMS};
 pub use router::BODY_LIMIT;
 
 use crate::spec::Spec;
@@ -35,10 +40,13 @@ pub struct ServerConfig {
     pub data: DataSet,
     pub session_ttl: Duration,
     pub faults: FaultSet,
+    /// Allowed variations from the reference's defaults; faults apply on top of them.
+    pub freedoms: FreedomSet,
 }
 
 impl ServerConfig {
-    /// Loopback, a free port, `/citsmart`, the built-in data, 30-minute sessions, no faults.
+    /// Loopback, a free port, `/citsmart`, the built-in data, 30-minute sessions, no faults, no
+    /// freedoms.
     pub fn local() -> Self {
         Self {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -46,6 +54,7 @@ impl ServerConfig {
             data: DataSet::builtin(),
             session_ttl: Duration::from_secs(30 * 60),
             faults: FaultSet::default(),
+            freedoms: FreedomSet::default(),
         }
     }
 }
@@ -107,8 +116,10 @@ impl RunningServer {
 /// Binds and starts the server on the current tokio runtime.
 pub async fn start(config: ServerConfig, spec: Arc<Spec>) -> std::io::Result<RunningServer> {
     let base_path = normalize_base_path(&config.base_path);
-    let state =
-        Arc::new(AppState::new(World::new(config.data), config.faults, config.session_ttl, spec, base_path.clone()));
+    let world = World::with_freedoms(config.data, &config.freedoms);
+    let mut state = AppState::new(world, config.faults, config.session_ttl, spec, base_path.clone());
+    state.freedoms = config.freedoms;
+    let state = Arc::new(state);
     let app = router::router(state.clone(), &base_path);
     let listener = tokio::net::TcpListener::bind(config.bind).await?;
     let addr = listener.local_addr()?;
@@ -134,7 +145,7 @@ pub fn normalize_base_path(path: &str) -> String {
 }
 
 /// The start-up banner: address, base path, data set, demo credentials (passwords of the demo data
-/// set only; a `--data` file's passwords are not printed), active faults.
+/// set only; a `--data` file's passwords are not printed), active faults and freedoms.
 pub fn banner(server: &RunningServer, data_name: &str, builtin_data: bool) -> String {
     let mut out = format!(
         "itsm-conform reference server\n  listening on  {}\n  base path     {}\n  data set      {}\n",
@@ -149,5 +160,8 @@ pub fn banner(server: &RunningServer, data_name: &str, builtin_data: bool) -> St
     }
     let faults: Vec<String> = server.state.faults.iter().map(ToString::to_string).collect();
     out.push_str(&format!("  faults        {}\n", if faults.is_empty() { "none".into() } else { faults.join(", ") }));
+    let freedoms: Vec<String> = server.state.freedoms.iter().map(|f| f.to_string()).collect();
+    let freedoms = if freedoms.is_empty() { "none".into() } else { freedoms.join(", ") };
+    out.push_str(&format!("  freedoms      {freedoms}\n"));
     out
 }

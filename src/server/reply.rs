@@ -15,6 +15,9 @@ pub enum Reply {
     Bare(Value),
     /// A validation or business failure: HTTP 412, full envelope with `operationID`.
     Fail { code: String, description: String },
+    /// A wrongly typed field: rendered as `Fail` with code INPUT; the `wrong-type-400` freedom
+    /// answers it 400, as Jackson would before any CITSmart code runs (D-STATUS).
+    WrongType(String),
     /// No, unknown or expired session: HTTP 412, `dateTime` and `error` only (facts §3.3).
     Session,
     /// A login failure: HTTP 412, `{error, sessionID: null}` (facts §2.29, §2.45).
@@ -51,6 +54,19 @@ impl Reply {
         Reply::Fail { code: code.into(), description: description.into() }
     }
 
+    pub fn wrong_type(description: impl Into<String>) -> Reply {
+        Reply::WrongType(description.into())
+    }
+
+    /// Code and description of an operation failure (what the error log records).
+    pub fn failure(&self) -> Option<(&str, &str)> {
+        match self {
+            Reply::Fail { code, description } => Some((code, description)),
+            Reply::WrongType(description) => Some(("INPUT", description)),
+            _ => None,
+        }
+    }
+
     pub fn bad_request(description: impl Into<String>) -> Reply {
         Reply::Http { status: 400, body: json!({"error": {"code": "INPUT", "description": description.into()}}) }
     }
@@ -71,6 +87,9 @@ impl Reply {
                 412,
                 json!({"dateTime": now_ms, "operationID": operation_id, "error": {"code": code, "description": description}}),
             ),
+            Reply::WrongType(description) => {
+                Reply::Fail { code: "INPUT".into(), description }.render(now_ms, operation_id)
+            }
             Reply::Session => {
                 (412, json!({"dateTime": now_ms, "error": {"code": "SESSION", "description": SESSION_TEXT}}))
             }

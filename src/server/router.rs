@@ -1,6 +1,7 @@
 //! The axum router: one POST route per spec endpoint under the base path, the request pipeline
-//! (delay → body → session → handler → envelope → faults; the pure reads of `read_cache::CACHEABLE`
-//! answered from that cache), 405/404/413/400 answers, one debug log line per request.
+//! (delay → body → session → handler → envelope → faults → freedoms; the pure reads of
+//! `read_cache::CACHEABLE` answered from that cache), 405/404/413/400 answers, one debug log line
+//! per request.
 
 use std::sync::Arc;
 
@@ -14,6 +15,7 @@ use serde_json::{json, Value};
 
 use super::context::Ctx;
 use super::faults::FaultKind;
+use super::freedom_apply;
 use super::handlers;
 use super::read_cache::{self, ReadCache};
 use super::reply::Reply;
@@ -109,15 +111,36 @@ async fn respond(route: &Route, body: Result<Bytes, axum::extract::rejection::By
             return json_response(status, &json!({"error": {"code": "INPUT", "description": rejection.body_text()}}));
         }
     };
-    let (status, bytes) = process(state, route, &body);
+    let number = if state.faults.has(FaultKind::DuplicateNumbers) && NUMBERED.contains(&route.endpoint.path.as_str()) {
+        // Reads the next number, lets go of the world, and writes the request later: creates that
+        // arrive meanwhile read the same number.
+        let number = state.world.lock().next_number;
+        tokio::time::sleep(NUMBER_RACE).await;
+        Some(number)
+    } else {
+        None
+    };
+    let (status, bytes) = process(state, route, &body, number);
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, [(header::CONTENT_TYPE, "application/json;charset=UTF-8")], bytes).into_response()
+    let content_type = if state.faults.has(FaultKind::ContentTypeText) {
+        "text/plain;charset=UTF-8"
+    } else {
+        "application/json;charset=UTF-8"
+    };
+    (status, [(header::CONTENT_TYPE, content_type)], bytes).into_response()
 }
 
+/// The endpoints that open a request with a new number (the `duplicate-numbers` fault).
+const NUMBERED: [&str; 2] = ["/mobile/notification/new", "/services/request/create"];
+
+/// How long a faulty create holds the number it read before writing it.
+const NUMBER_RACE: std::time::Duration = std::time::Duration::from_millis(25);
+
 /// Parses the body, checks the session, runs the handler (or answers from the read cache),
-/// renders, applies faults; returns the status and the serialized body.
-fn process(state: &AppState, route: &Route, body: &[u8]) -> (u16, Vec<u8>) {
-    let cache = route.cache.as_deref().filter(|_| state.faults.is_empty());
+/// renders, applies faults and freedoms; returns the status and the serialized body.
+fn process(state: &AppState, route: &Route, body: &[u8], number: Option<i64>) -> (u16, Vec<u8>) {
+    // Faults and freedoms reshape answers after they are rendered: no cache then.
+    let cache = route.cache.as_deref().filter(|_| state.faults.is_empty() && state.freedoms.is_empty());
     let generation = state.world.generation();
     if let Some(entry) = cache.and_then(|c| c.get(body, generation)) {
         // The same bytes in the same generation: the same answer, while the session lives.
@@ -140,14 +163,14 @@ fn process(state: &AppState, route: &Route, body: &[u8]) -> (u16, Vec<u8>) {
     };
     let Some(cache) = cache else {
         // A write to the world bumps its generation as it releases the lock (world_cell.rs).
-        return finish(state, route, run(state, route, &value));
+        return finish(state, route, run(state, route, &value, number));
     };
     let login = match authenticate(state, route, &value) {
         Ok(login) => login,
         Err(reply) => return finish(state, route, reply),
     };
     let session_id = value.get("sessionID").and_then(Value::as_str).map(String::from);
-    let ctx = Ctx { state, login: login.clone(), path: &endpoint.path };
+    let ctx = Ctx { state, login: login.clone(), path: &endpoint.path, number };
     let prefix = match (route.handler)(&ctx, &value) {
         Reply::Op(fields) => match read_cache::prefix(&fields) {
             Some(prefix) => prefix,
@@ -161,18 +184,25 @@ fn process(state: &AppState, route: &Route, body: &[u8]) -> (u16, Vec<u8>) {
     (200, bytes)
 }
 
-/// Renders a reply with the envelope, applies the faults, serializes.
+/// Renders a reply with the envelope, applies the faults, then the freedoms (a fault shows through
+/// every freedom: each reshapes only what the reference would answer), serializes.
 fn finish(state: &AppState, route: &Route, reply: Reply) -> (u16, Vec<u8>) {
     let session_failure = matches!(reply, Reply::Session);
+    let reply = freedom_apply::reply(state, reply);
     let (mut status, mut value) = reply.render(state.now_ms(), state.next_operation_id());
     super::fault_apply::apply(state, &route.endpoint.path, session_failure, &mut status, &mut value);
+    freedom_apply::apply(state, &route.endpoint.path, status, &mut value);
     (status, serde_json::to_vec(&value).unwrap_or_default())
 }
 
-fn run(state: &AppState, route: &Route, body: &Value) -> Reply {
+fn run(state: &AppState, route: &Route, body: &Value, number: Option<i64>) -> Reply {
+    // What the real stack answers before any session check: its JSON reader, then a stub resource.
+    if let Some(reply) = freedom_apply::before_session(state, &route.endpoint, body) {
+        return reply;
+    }
     match authenticate(state, route, body) {
         Ok(login) => {
-            let ctx = Ctx { state, login, path: &route.endpoint.path };
+            let ctx = Ctx { state, login, path: &route.endpoint.path, number };
             (route.handler)(&ctx, body)
         }
         Err(reply) => reply,

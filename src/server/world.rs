@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde_json::{json, Value};
 
 use super::data::{DataSet, Task, TaskState, Ticket, User};
+use super::freedoms::{FreedomKind, FreedomSet};
+use super::other_ids;
 
 #[derive(Debug, Clone)]
 pub struct Occurrence {
@@ -45,8 +47,12 @@ pub struct World {
     pub tickets: BTreeMap<i64, Ticket>,
     /// Each ticket as first created or loaded, for the `stale-get-by-id` fault.
     pub originals: BTreeMap<i64, Ticket>,
+    /// How new numbers and ids are chosen: consecutive, or scattered (`other-ids`).
+    pub ids: IdScheme,
     pub next_number: i64,
+    /// The next task id, or with `IdScheme::Scattered` the index of the next scattered one.
     pub next_task_id: i64,
+    /// The next occurrence number, or with `IdScheme::Scattered` the index of the next one.
     pub next_occurrence: i64,
     pub occurrences: Vec<Occurrence>,
     pub sync: Vec<SyncMapping>,
@@ -68,6 +74,15 @@ pub struct World {
     pub synced: HashMap<(String, String), u64>,
     /// Failed operations, newest last (`/services/error/getList`); capped at `ERROR_LOG_CAP`.
     pub errors: Vec<ErrorRecord>,
+}
+
+/// How a world allocates request numbers, task ids and occurrence numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdScheme {
+    /// Each one after the highest of the data set.
+    Consecutive,
+    /// `other_ids.rs`: numbers in steps of 7, task ids scattered, occurrences with gaps.
+    Scattered,
 }
 
 /// Mobile status id (1..4) ↔ status code.
@@ -99,6 +114,7 @@ impl World {
         World {
             originals: tickets.clone(),
             tickets,
+            ids: IdScheme::Consecutive,
             next_number,
             next_task_id,
             next_occurrence: 1,
@@ -121,6 +137,21 @@ impl World {
         }
     }
 
+    /// The world of a server: with `other-ids`, the data set's ids are moved to other ranges first
+    /// and new ones are allocated the same way.
+    pub fn with_freedoms(data: DataSet, freedoms: &FreedomSet) -> World {
+        if !freedoms.has(FreedomKind::OtherIds) {
+            return World::new(data);
+        }
+        let (data, tasks) = other_ids::remap(data);
+        let mut world = World::new(data);
+        world.ids = IdScheme::Scattered;
+        world.next_number = world.tickets.keys().max().map_or(other_ids::FIRST_NUMBER, |n| n + other_ids::NUMBER_STEP);
+        world.next_task_id = tasks;
+        world.next_occurrence = 0;
+        world
+    }
+
     pub fn user(&self, login: &str) -> Option<&User> {
         self.data.users.iter().find(|u| u.login == login)
     }
@@ -133,14 +164,40 @@ impl World {
 
     pub fn allocate_number(&mut self) -> i64 {
         let n = self.next_number;
-        self.next_number += 1;
+        self.next_number += self.number_step();
         n
+    }
+
+    /// `number`, read earlier as `next_number` by a non-atomic allocation (the
+    /// `duplicate-numbers` fault); later allocations still go past it.
+    pub fn allocate_number_at(&mut self, number: i64) -> i64 {
+        self.next_number = self.next_number.max(number + self.number_step());
+        number
+    }
+
+    fn number_step(&self) -> i64 {
+        match self.ids {
+            IdScheme::Consecutive => 1,
+            IdScheme::Scattered => other_ids::NUMBER_STEP,
+        }
     }
 
     pub fn allocate_task_id(&mut self) -> i64 {
         let n = self.next_task_id;
         self.next_task_id += 1;
-        n
+        match self.ids {
+            IdScheme::Consecutive => n,
+            IdScheme::Scattered => other_ids::task_id(n),
+        }
+    }
+
+    pub fn allocate_occurrence(&mut self) -> i64 {
+        let n = self.next_occurrence;
+        self.next_occurrence += 1;
+        match self.ids {
+            IdScheme::Consecutive => n,
+            IdScheme::Scattered => other_ids::occurrence(n),
+        }
     }
 
     /// The ticket and index of a task.

@@ -34,9 +34,11 @@ fn check_credentials(ctx: &Ctx<'_>, body: &Value, code: &str) -> Result<String, 
     if password.is_empty() {
         return Err(fail("Unknown Password"));
     }
+    // The fault trusts any password, on /services/login only.
+    let any_password = ctx.fault(FaultKind::LoginAnyPassword) && ctx.path == "/services/login";
     let world = ctx.state.world.lock();
     match world.user(&user) {
-        Some(u) if u.password == password => Ok(u.login.clone()),
+        Some(u) if u.password == password || any_password => Ok(u.login.clone()),
         _ => Err(fail("User was not found and / or password is invalid")),
     }
 }

@@ -5,6 +5,9 @@ use serde_json::{json, Map, Value};
 
 use crate::server::context::{Ctx, Handler};
 use crate::server::data::{ContactInfo, Task, TaskKind, TaskState, Ticket};
+use crate::server::faults::FaultKind;
+use crate::server::freedom_apply;
+use crate::server::freedoms::FreedomKind;
 use crate::server::input;
 use crate::server::reply::Reply;
 use crate::server::world::{date_ddmmyyyy, status_name, World};
@@ -32,10 +35,12 @@ pub(super) const TYPE_INVALID: &str = "At least one request type must be selecte
 const DESCRIPTION_MISSING: &str = "Description of the service request Unknown";
 const RATIONALE_UNKNOWN: &str = "Rationale Unknown";
 const ALREADY_DECIDED: &str = "The task has been approved or not approved in";
+/// 7.x's answer to an empty v1 list (facts §2.3, key `rest.service.mobile.mandatory.fields.are.empty`).
+const EMPTY_LIST: &str = "Required fields are as empty or null";
 
 /// v1's system URL: parameter + context with `//` collapsed, hence `http:/` (facts §2.2). The
 /// reference has no configured public URL, so it names the loopback host.
-const SITE: &str = "http:/localhost/citsmart";
+pub(super) const SITE: &str = "http:/localhost/citsmart";
 
 /// At most this many items in v1 getByUser (facts §2.3).
 const V1_LIST_LIMIT: usize = 200;
@@ -50,10 +55,18 @@ pub(super) struct ListQuery {
     /// 0 = every type, 1..5 = that `mobile_type`.
     pub notification_type: i64,
     pub only_approval: bool,
+    /// The `type-filter-ignored` fault: every type is listed whatever `notification_type` says.
+    pub any_type: bool,
 }
 
 impl ListQuery {
-    pub fn read(body: &Value) -> Result<ListQuery, Reply> {
+    pub fn read(ctx: &Ctx<'_>, body: &Value) -> Result<ListQuery, Reply> {
+        let mut query = Self::parse(body)?;
+        query.any_type = ctx.fault(FaultKind::TypeFilterIgnored);
+        Ok(query)
+    }
+
+    fn parse(body: &Value) -> Result<ListQuery, Reply> {
         let notification_type = input::int(body, "notificationType")?
             .ok_or_else(|| Reply::input("Field 'notificationType' not informed"))?;
         if !(0..=5).contains(&notification_type) {
@@ -61,11 +74,11 @@ impl ListQuery {
         }
         let only_approval =
             input::flag(body, "onlyApproval")?.ok_or_else(|| Reply::input("Field 'onlyApproval' not informed"))?;
-        Ok(ListQuery { notification_type, only_approval: only_approval == 1 })
+        Ok(ListQuery { notification_type, only_approval: only_approval == 1, any_type: false })
     }
 
     pub fn matches(&self, ticket: &Ticket, task: &Task) -> bool {
-        let type_ok = self.notification_type == 0 || ticket.mobile_type == self.notification_type;
+        let type_ok = self.any_type || self.notification_type == 0 || ticket.mobile_type == self.notification_type;
         let approval_ok = !self.only_approval || awaits_approval(task);
         type_ok && approval_ok
     }
@@ -82,6 +95,20 @@ pub(super) fn listed<'a>(
     query: ListQuery,
 ) -> impl Iterator<Item = (&'a Ticket, &'a Task)> + 'a {
     world.tasks_of(login).filter(move |(ticket, task)| query.matches(ticket, task))
+}
+
+/// The items of a mobile list in the order the list answers them: the reference's (newest request
+/// first), or the one a freedom chooses (`freedom_apply::list_key`).
+pub(super) fn ordered<'a>(
+    ctx: &Ctx<'_>,
+    items: impl Iterator<Item = (&'a Ticket, &'a Task)>,
+) -> Vec<(&'a Ticket, &'a Task)> {
+    let mut items: Vec<(&Ticket, &Task)> = items.collect();
+    let freedoms = &ctx.state.freedoms;
+    if freedom_apply::reorders(freedoms) {
+        items.sort_by_key(|(ticket, task)| freedom_apply::list_key(freedoms, ticket.number, task.task_id));
+    }
+    items
 }
 
 /// Task status as the product describes it.
@@ -120,13 +147,17 @@ fn v1_item(full: Value) -> Value {
 }
 
 fn get_by_user(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
-    let query = ListQuery::read(body)?;
+    let query = ListQuery::read(ctx, body)?;
     let world = ctx.state.world.lock();
-    let items: Vec<Value> = listed(&world, ctx.user(), query)
+    let items: Vec<Value> = ordered(ctx, listed(&world, ctx.user(), query))
+        .into_iter()
         .take(V1_LIST_LIMIT)
         .map(|(ticket, task)| v1_item(world.notification_item(ticket, task)))
         .collect();
-    // An empty list is answered 200 (D-V1-EMPTY accepts it; the 7.x 412 is a quirk).
+    // An empty list is answered 200 (D-V1-EMPTY accepts it); `v1-empty-412` answers 7.x's quirk.
+    if items.is_empty() && ctx.freedom(FreedomKind::V1Empty412) {
+        return Err(Reply::input(EMPTY_LIST));
+    }
     Ok(Reply::fields([("amount", Value::from(items.len())), ("notifications", Value::Array(items))]))
 }
 
@@ -167,7 +198,10 @@ fn feedback(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
     if task.assignee != ctx.user() {
         return Err(Reply::input(format!("Task {task_id} is not assigned to the user")));
     }
-    if !awaits_approval(task) {
+    // The fault decides a decided task again.
+    let redecide =
+        matches!(task.state, TaskState::Approved | TaskState::Rejected) && ctx.fault(FaultKind::FeedbackTwice);
+    if !(awaits_approval(task) || redecide) {
         return Err(Reply::input(ALREADY_DECIDED));
     }
     if decision == 0 {
@@ -199,8 +233,11 @@ fn get_reasons(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
 /// execution task, so that their getByUser lists it (MV1-NEW-004).
 fn new_request(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
     let description = input::req_string(body, "description", DESCRIPTION_MISSING)?;
-    let latitude = input::float(body, "latitude")?;
-    let longitude = input::float(body, "longitude")?;
+    let (latitude, longitude) = if ctx.fault(FaultKind::WrongTypeStored) {
+        (input::float_any(body, "latitude"), input::float_any(body, "longitude"))
+    } else {
+        (input::float(body, "latitude")?, input::float(body, "longitude")?)
+    };
     if let (Some(lat), Some(lon)) = (latitude, longitude) {
         if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
             return Err(Reply::fail("PARAM", "Latitude and/or longitude are not valid values"));
@@ -226,7 +263,7 @@ fn new_request(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
         .ok_or_else(|| Reply::fail("PARAM", "Default service not parameterized"))?;
     let unit = world.data.units.iter().find(|u| u.id == user.unit_id);
     let (unit_lat, unit_lon) = unit.map_or((0.0, 0.0), |u| (u.latitude, u.longitude));
-    let number = world.allocate_number();
+    let number = ctx.new_number(&mut world);
     let task_id = world.allocate_task_id();
     let ticket = Ticket {
         number,
@@ -269,16 +306,16 @@ mod tests {
 
     #[test]
     fn list_query_checks_the_type_range() {
-        assert!(ListQuery::read(&json!({"notificationType": 9, "onlyApproval": 0})).is_err());
-        assert!(ListQuery::read(&json!({"onlyApproval": 0})).is_err());
-        let q = ListQuery::read(&json!({"notificationType": 0, "onlyApproval": "S"})).unwrap();
+        assert!(ListQuery::parse(&json!({"notificationType": 9, "onlyApproval": 0})).is_err());
+        assert!(ListQuery::parse(&json!({"onlyApproval": 0})).is_err());
+        let q = ListQuery::parse(&json!({"notificationType": 0, "onlyApproval": "S"})).unwrap();
         assert!(q.only_approval);
     }
 
     #[test]
     fn only_approval_selects_tasks_awaiting_approval() {
         let world = World::new(DataSet::builtin());
-        let q = ListQuery { notification_type: 0, only_approval: true };
+        let q = ListQuery { notification_type: 0, only_approval: true, any_type: false };
         let tasks: Vec<_> = listed(&world, "aprovador", q).collect();
         assert!(!tasks.is_empty());
         assert!(tasks.iter().all(|(_, task)| awaits_approval(task)));

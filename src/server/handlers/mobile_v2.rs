@@ -4,10 +4,12 @@
 
 use serde_json::{json, Value};
 
-use super::mobile_v1::{done, listed, task_id, task_or_fail, task_status_text, ListQuery};
+use super::mobile_v1::{done, listed, ordered, task_id, task_or_fail, task_status_text, ListQuery, SITE};
 use crate::server::context::{Ctx, Handler};
 use crate::server::data::{Task, TaskState, Ticket, User};
 use crate::server::faults::FaultKind;
+use crate::server::freedom_apply;
+use crate::server::freedoms::FreedomKind;
 use crate::server::input;
 use crate::server::item_text;
 use crate::server::reply::Reply;
@@ -55,13 +57,21 @@ fn req_date(body: &Value, field: &str) -> Result<Value, Reply> {
         None | Some(Value::Null) => Err(Reply::input(format!("Field '{field}' not informed"))),
         Some(v) if v.is_i64() || v.is_u64() => Ok(v.clone()),
         Some(Value::String(s)) if !s.trim().is_empty() => Ok(Value::from(s.clone())),
-        Some(_) => Err(Reply::input(format!("Field '{field}' must be epoch milliseconds or an ISO-8601 date"))),
+        Some(_) => Err(Reply::wrong_type(format!("Field '{field}' must be epoch milliseconds or an ISO-8601 date"))),
     }
 }
 
 /// Latitude and longitude, both required.
 fn req_position(body: &Value) -> Result<(f64, f64), Reply> {
     Ok((input::req_float(body, "latitude")?, input::req_float(body, "longitude")?))
+}
+
+/// `id` of checkin/checkout, which the table lists and the 7.x class lacks (D-V2-GETBYID): the
+/// task's id with `table-extras`.
+fn table_id(ctx: &Ctx<'_>, fields: &mut serde_json::Map<String, Value>, task_id: i64) {
+    if ctx.freedom(FreedomKind::TableExtras) {
+        fields.insert("id".into(), Value::from(task_id));
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -73,33 +83,35 @@ fn items<'a>(world: &World, selected: impl Iterator<Item = (&'a Ticket, &'a Task
 
 /// The table's v1-style list (D-V2-GETBYUSER), with the v2 items.
 fn get_by_user(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
-    let query = ListQuery::read(body)?;
+    let query = ListQuery::read(ctx, body)?;
     let world = ctx.state.world.lock();
-    Ok(Reply::OpText(item_text::list_prefix(&world, true, listed(&world, ctx.user(), query))))
+    let selected = ordered(ctx, listed(&world, ctx.user(), query));
+    Ok(Reply::OpText(item_text::list_prefix(&world, true, selected.into_iter())))
 }
 
 /// Requests newer than the newest the app has (MV2-GETNEWEST-003).
 fn get_newest(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
-    let query = ListQuery::read(body)?;
+    let query = ListQuery::read(ctx, body)?;
     let newest = req_number(body, "newestNumber")?;
     let ignore = ctx.fault(FaultKind::NewestIgnoresNumber);
     let world = ctx.state.world.lock();
-    let selected = listed(&world, ctx.user(), query).filter(|(t, _)| ignore || t.number > newest);
-    Ok(Reply::OpText(item_text::list_prefix(&world, false, selected)))
+    let selected = ordered(ctx, listed(&world, ctx.user(), query).filter(|(t, _)| ignore || t.number > newest));
+    Ok(Reply::OpText(item_text::list_prefix(&world, false, selected.into_iter())))
 }
 
 /// Requests older than the oldest the app has (MV2-GETOLDEST-003).
 fn get_oldest(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
-    let query = ListQuery::read(body)?;
+    let query = ListQuery::read(ctx, body)?;
     let oldest = req_number(body, "oldestNumber")?;
+    let ignore = ctx.fault(FaultKind::OldestIgnoresNumber);
     let world = ctx.state.world.lock();
-    let selected = listed(&world, ctx.user(), query).filter(|(t, _)| t.number < oldest);
-    Ok(Reply::OpText(item_text::list_prefix(&world, false, selected)))
+    let selected = ordered(ctx, listed(&world, ctx.user(), query).filter(|(t, _)| ignore || t.number < oldest));
+    Ok(Reply::OpText(item_text::list_prefix(&world, false, selected.into_iter())))
 }
 
 /// getNewest plus a case-insensitive text search on description, task and service.
 fn busca_solicitacao(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
-    let query = ListQuery::read(body)?;
+    let query = ListQuery::read(ctx, body)?;
     let newest = req_number(body, "newestNumber")?;
     let text = input::string(body, "textoBusca")?
         .ok_or_else(|| Reply::input("Field 'textoBusca' not informed"))?
@@ -112,7 +124,7 @@ fn busca_solicitacao(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
                 .iter()
                 .any(|field| field.to_lowercase().contains(&text))
     });
-    Ok(Reply::fields([("notifications", Value::Array(items(&world, selected)))]))
+    Ok(Reply::fields([("notifications", Value::Array(items(&world, ordered(ctx, selected).into_iter())))]))
 }
 
 /// Great-circle distance in km.
@@ -130,13 +142,15 @@ fn page_bounds(page: i64, size: i64, total: usize) -> (usize, usize) {
     (start, end)
 }
 
-/// Nearest first, paged; `paging` is null on an empty page (D-PAGING).
+/// Nearest first (or in a freedom's order), paged; `paging` is null on an empty page (D-PAGING).
 fn get_by_coordinates(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
-    let query = ListQuery::read(body)?;
+    let query = ListQuery::read(ctx, body)?;
     let origin = req_position(body)?;
     let pager = input::object(body, "pager")?.ok_or_else(|| Reply::input("Field 'pager' not informed"))?;
     let page = input::int(pager, "page")?.unwrap_or(1);
-    let size = input::int(pager, "size")?.unwrap_or(DEFAULT_PAGE_SIZE);
+    let size =
+        if ctx.fault(FaultKind::WrongTypeStored) { input::int_any(pager, "size") } else { input::int(pager, "size")? };
+    let size = size.unwrap_or(DEFAULT_PAGE_SIZE);
     if page < 1 || size < 1 {
         return Err(Reply::input("pager.page and pager.size must be at least 1"));
     }
@@ -146,14 +160,24 @@ fn get_by_coordinates(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
         .collect();
     // Ties keep the list order: newest request first, then task id.
     selected.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.number.cmp(&a.1.number)).then(a.2.task_id.cmp(&b.2.task_id)));
+    let freedoms = &ctx.state.freedoms;
+    if freedom_apply::reorders(freedoms) {
+        selected.sort_by_key(|(_, ticket, task)| freedom_apply::list_key(freedoms, ticket.number, task.task_id));
+    }
     let total = selected.len();
     let (start, end) = page_bounds(page, size, total);
     let list = items(&world, selected[start..end].iter().map(|(_, ticket, task)| (*ticket, *task)));
-    let total_pages = (total as u64).div_ceil(size.unsigned_abs());
-    let paging = if list.is_empty() {
+    let total_pages = if ctx.fault(FaultKind::PagingRoundedDown) {
+        total as u64 / size.unsigned_abs()
+    } else {
+        (total as u64).div_ceil(size.unsigned_abs())
+    };
+    // The docs write `size` for `elements`, and an empty page may carry a paging object (D-PAGING).
+    let count_key = if ctx.freedom(FreedomKind::PagingSizeKey) { "size" } else { "elements" };
+    let paging = if list.is_empty() && !ctx.freedom(FreedomKind::PagingSizeKey) {
         Value::Null
     } else {
-        json!({"page": page, "elements": list.len(), "totalPages": total_pages, "totalElements": total})
+        json!({"page": page, count_key: list.len(), "totalPages": total_pages, "totalElements": total})
     };
     Ok(Reply::ok(json!({"paging": paging, "notifications": list})))
 }
@@ -162,8 +186,8 @@ fn get_by_coordinates(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
 fn update(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
     let number = req_number(body, "number")?;
     let world = ctx.state.world.lock();
-    let selected = world.tasks_of(ctx.user()).filter(|(t, _)| t.number == number);
-    Ok(Reply::fields([("notifications", Value::Array(items(&world, selected)))]))
+    let selected = ordered(ctx, world.tasks_of(ctx.user()).filter(|(t, _)| t.number == number));
+    Ok(Reply::fields([("notifications", Value::Array(items(&world, selected.into_iter())))]))
 }
 
 /// The v2 detail (CTNotificationGetById, facts §2.14); `number` and `taskId` are extras.
@@ -171,7 +195,9 @@ fn get_by_id(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
     let task_id = task_id(body)?;
     let world = ctx.state.world.lock();
     let (ticket, task) = task_or_fail(&world, task_id)?;
-    Ok(Reply::ok(json!({
+    // `site`, which the table lists and AG's v2 class lacks, with `table-extras` (D-V2-GETBYID).
+    let site = ctx.freedom(FreedomKind::TableExtras).then_some(SITE);
+    let mut reply = json!({
         "notification": {
             "number": ticket.number,
             "taskId": task.task_id,
@@ -183,7 +209,11 @@ fn get_by_id(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
             "taskStatus": task_status_text(task.state),
             "timeSLA": task.sla_minutes,
         }
-    })))
+    });
+    if let Some(site) = site {
+        reply["site"] = Value::from(site);
+    }
+    Ok(Reply::ok(reply))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -197,7 +227,9 @@ fn task_mut(world: &mut World, task_id: i64) -> Option<&mut Task> {
 /// that checkin requires is recorded.
 fn attend_request(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
     let number = req_number(body, "number")?;
-    req_position(body)?;
+    if !ctx.fault(FaultKind::WrongTypeStored) {
+        req_position(body)?;
+    }
     req_date(body, "dateTime")?;
     let login = ctx.user().to_string();
     let mut world = ctx.state.world.lock();
@@ -241,7 +273,8 @@ fn checkin(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
     req_date(body, "startTime")?;
     let login = ctx.user().to_string();
     let mut world = ctx.state.world.lock();
-    if let Some(active) = active_checkin(&mut world, &login) {
+    let active = active_checkin(&mut world, &login).filter(|_| !ctx.fault(FaultKind::SecondCheckinAllowed));
+    if let Some(active) = active {
         return Err(Reply::input(format!(
             "You own active checkin(s) for request(s) {active}. Perform checkout(s) before."
         )));
@@ -267,7 +300,9 @@ fn checkin(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
     }
     world.checkins.insert(login, task_id);
     world.touch(number);
-    Ok(Reply::ok(json!({ "number": number })))
+    let mut fields = serde_json::Map::from_iter([("number".to_string(), Value::from(number))]);
+    table_id(ctx, &mut fields, task_id);
+    Ok(Reply::Op(fields))
 }
 
 /// The attendant could not check in: the denial is recorded; the task stays (or becomes again)
@@ -276,10 +311,12 @@ fn checkin_denied(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
     let task_id = task_id(body)?;
     let (latitude, longitude) = req_position(body)?;
     let date = req_date(body, "dateTime")?;
-    let reason_id = req_number(body, "reasonId")?;
+    // 7.x only inserts the row: `denied-any-reason` takes any reasonId, or none.
+    let any_reason = ctx.freedom(FreedomKind::DeniedAnyReason);
+    let reason_id = if any_reason { input::int(body, "reasonId")?.unwrap_or(0) } else { req_number(body, "reasonId")? };
     let login = ctx.user().to_string();
     let mut world = ctx.state.world.lock();
-    if !world.data.denied_reasons.iter().any(|r| r.id == reason_id) {
+    if !any_reason && !world.data.denied_reasons.iter().any(|r| r.id == reason_id) {
         return Err(Reply::input(format!("Denial reason {reason_id} not found")));
     }
     let (ticket, task) = world
@@ -325,7 +362,8 @@ fn checkout(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
     input::string(body, "comments")?;
     let login = ctx.user().to_string();
     let mut world = ctx.state.world.lock();
-    if status == 2 || status == 4 {
+    // The 7.x code does not check them (facts §2.12): `checkout-unchecked` does not either.
+    if (status == 2 || status == 4) && !ctx.freedom(FreedomKind::CheckoutUnchecked) {
         // Solved needs a solution category, suspended a suspension reason (facts §2.12).
         let (Some(solution), Some(_)) = (solution, desc_solution.filter(|d| !d.trim().is_empty())) else {
             return Err(Reply::input(format!("solution and descSolution are required for status {status}")));
@@ -339,12 +377,15 @@ fn checkout(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
         .find_task(task_id)
         .map(|(ticket, _)| ticket.number)
         .ok_or_else(|| Reply::input(format!("Task {task_id} not found")))?;
-    if active_checkin(&mut world, &login).is_none() || world.checkins.get(&login) != Some(&task_id) {
+    let checked_in = active_checkin(&mut world, &login).is_some() && world.checkins.get(&login) == Some(&task_id);
+    if !checked_in && !ctx.fault(FaultKind::CheckoutWithoutCheckin) {
         return Err(Reply::input(format!(
             "There is no check in for request {number}. You can only perform checkout if there is a checkin."
         )));
     }
-    world.checkins.remove(&login);
+    if checked_in {
+        world.checkins.remove(&login);
+    }
     if let Some(task) = task_mut(&mut world, task_id) {
         task.state = match status {
             1 => TaskState::Available,
@@ -359,7 +400,9 @@ fn checkout(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
         }
     }
     world.touch(number);
-    Ok(Reply::ok(json!({ "number": number })))
+    let mut fields = serde_json::Map::from_iter([("number".to_string(), Value::from(number))]);
+    table_id(ctx, &mut fields, task_id);
+    Ok(Reply::Op(fields))
 }
 
 fn location(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
@@ -511,10 +554,11 @@ mod tests {
     #[test]
     fn only_requests_that_change_the_world_bump_its_generation() {
         let state = state();
-        let ctx = Ctx { state: &state, login: Some("tecnico".into()), path: "/mobile/v2/notification/checkin" };
+        let ctx =
+            Ctx { state: &state, login: Some("tecnico".into()), path: "/mobile/v2/notification/checkin", number: None };
         let (number, task) = {
             let world = state.world.lock();
-            let query = ListQuery { notification_type: 0, only_approval: false };
+            let query = ListQuery { notification_type: 0, only_approval: false, any_type: false };
             let (ticket, task) = listed(&world, "tecnico", query).next().expect("the technician has a task");
             (ticket.number, task.task_id)
         };

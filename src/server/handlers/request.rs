@@ -58,6 +58,8 @@ pub(super) struct NewTicket {
     pub impact: String,
     pub group_id: Option<String>,
     pub created_at: i64,
+    /// A number read before the write (`duplicate-numbers`); `None` allocates the next one.
+    pub number: Option<i64>,
 }
 
 /// Creates a ticket with one execution task for a technician (of the requested group when one
@@ -80,7 +82,10 @@ pub(super) fn insert_ticket(world: &mut World, new: NewTicket, actor: &str) -> T
     let unit_id = world.user(&new.requester).map(|u| u.unit_id).or_else(|| world.data.units.first().map(|u| u.id));
     let unit_id = unit_id.unwrap_or(0);
     let (latitude, longitude) = world.unit_positions.get(&unit_id).copied().unwrap_or((0.0, 0.0));
-    let number = world.allocate_number();
+    let number = match new.number {
+        Some(n) => world.allocate_number_at(n),
+        None => world.allocate_number(),
+    };
     let task_id = world.allocate_task_id();
     let incident = new.kind == "I";
     let ticket = Ticket {
@@ -149,8 +154,7 @@ pub(super) fn add_occurrence(world: &mut World, number: i64, input: OccurrenceIn
         Some(ticket) => (ticket.number_origin.clone(), occurrence_task(ticket)),
         None => (None, Value::Null),
     };
-    let id = world.next_occurrence;
-    world.next_occurrence += 1;
+    let id = world.allocate_occurrence();
     world.version += 1;
     let body = json!({
         "number": id.to_string(),
@@ -209,7 +213,7 @@ impl Lookup {
     pub(super) fn read(body: &Value, number_field: &str, origin_field: &str) -> Result<Lookup, Reply> {
         if let Some(text) = input::text_or_int(body, number_field)?.filter(|t| !t.trim().is_empty()) {
             return text.trim().parse::<i64>().map(Lookup::Number).map_err(|_| {
-                Reply::input(format!("Field '{number_field}' must be a request number (digits), got \"{text}\""))
+                Reply::wrong_type(format!("Field '{number_field}' must be a request number (digits), got \"{text}\""))
             });
         }
         match input::text_or_int(body, origin_field)?.filter(|t| !t.trim().is_empty()) {
@@ -238,7 +242,7 @@ fn find_number(world: &World, lookup: &Lookup) -> Result<i64, Reply> {
 
 /// A request date (D-DATES-IN): epoch ms or an ISO-8601 string; anything else → INPUT.
 pub(super) fn parse_date(body: &Value, field: &str) -> Result<Option<i64>, Reply> {
-    let bad = |v: &Value| Reply::input(format!("Field '{field}' must be a date (epoch ms or ISO-8601), got {v}"));
+    let bad = |v: &Value| Reply::wrong_type(format!("Field '{field}' must be a date (epoch ms or ISO-8601), got {v}"));
     match body.get(field) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
@@ -314,7 +318,7 @@ fn id_field(body: &Value, field: &str) -> Result<Option<i64>, Reply> {
             .trim()
             .parse()
             .map(Some)
-            .map_err(|_| Reply::input(format!("Field '{field}' must be an integer id, got \"{text}\""))),
+            .map_err(|_| Reply::wrong_type(format!("Field '{field}' must be an integer id, got \"{text}\""))),
     }
 }
 
@@ -459,6 +463,7 @@ fn create_request(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
         impact,
         group_id,
         created_at: now,
+        number: ctx.number,
     };
     let ticket = insert_ticket(&mut world, new, ctx.user());
     if synchronize {
@@ -518,7 +523,13 @@ fn update_request(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
     if let Some(id) = contract {
         check_contract(&world, id)?;
     }
-    if let Some(ticket) = world.tickets.get_mut(&number) {
+    // The fault changes a copy: the answer shows the update, the world keeps the old request.
+    let mut copy = ctx.fault(FaultKind::WriteNotPersisted).then(|| world.tickets.get(&number).cloned()).flatten();
+    let target = match copy.as_mut() {
+        Some(ticket) => Some(ticket),
+        None => world.tickets.get_mut(&number),
+    };
+    if let Some(ticket) = target {
         if let Some(d) = description {
             ticket.description = d;
         }
@@ -548,6 +559,9 @@ fn update_request(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
             ticket.group_id = g;
         }
     }
+    if let Some(ticket) = copy {
+        return Ok(Reply::ok(json!({ "request": world.ct_request(&ticket) })));
+    }
     world.touch(number);
     Ok(request_reply(&world, number))
 }
@@ -567,6 +581,14 @@ fn update_request_status(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
     };
     let mut world = ctx.state.world.lock();
     let number = find_number(&world, &lookup)?;
+    if ctx.fault(FaultKind::StatusNotPersisted) {
+        // Answers the new status from a copy; the stored request keeps the old one.
+        let mut copy = world.tickets.get(&number).cloned();
+        if let Some(ticket) = copy.as_mut() {
+            ticket.status = (*canonical).to_string();
+            return Ok(Reply::ok(json!({ "request": world.ct_request(ticket) })));
+        }
+    }
     if let Some(ticket) = world.tickets.get_mut(&number) {
         ticket.status = (*canonical).to_string();
     }
@@ -601,7 +623,9 @@ fn create_request_occurrence(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply
         Some(Value::String(s)) => s.clone(),
         Some(c @ Value::Object(_)) => input::string(c, "code")?.unwrap_or_else(|| "Acompanhamento".into()),
         Some(other) => {
-            return Err(Reply::input(format!("Field 'occurrence.category' must be a code or {{code}}, got {other}")))
+            return Err(Reply::wrong_type(format!(
+                "Field 'occurrence.category' must be a code or {{code}}, got {other}"
+            )))
         }
     };
     let reason = input::string(occurrence, "reason")?;
@@ -609,7 +633,12 @@ fn create_request_occurrence(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply
     let number = find_number(&world, &lookup)?;
     let input =
         OccurrenceInput { number_origin, description, date, hour, category, reason, user: ctx.user().to_string() };
-    Ok(Reply::ok(add_occurrence(&mut world, number, input)))
+    let occurrence = add_occurrence(&mut world, number, input);
+    if ctx.fault(FaultKind::OccurrenceNotListed) {
+        // Answered, then lost: the log no longer has it.
+        world.occurrences.pop();
+    }
+    Ok(Reply::ok(occurrence))
 }
 
 /// The occurrences of a request, oldest first, optionally of some categories.

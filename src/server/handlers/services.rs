@@ -7,6 +7,7 @@ use super::request::{self, find_ticket, parse_date, Lookup};
 use super::services_v2;
 use crate::server::context::{Ctx, Handler};
 use crate::server::data::{ContactInfo, Ticket};
+use crate::server::freedoms::FreedomKind;
 use crate::server::input;
 use crate::server::reply::Reply;
 use crate::server::world::{iso, ErrorRecord, SyncMapping};
@@ -32,14 +33,14 @@ pub fn handler_for(path: &str) -> Option<Handler> {
 /// reads (the real product logs failed executions in Rest_Log).
 pub(super) fn logged(ctx: &Ctx<'_>, body: &Value, handler: Handler) -> Reply {
     let reply = handler(ctx, body);
-    if let Reply::Fail { code, description } = &reply {
+    if let Some((code, description)) = reply.failure() {
         let message_id = ctx.state.spec.endpoint(ctx.path).and_then(|e| e.message_id.clone());
         let record = ErrorRecord {
             time_ms: ctx.state.now_ms(),
             path: ctx.path.to_string(),
             message_id,
-            code: code.clone(),
-            description: description.clone(),
+            code: code.to_string(),
+            description: description.to_string(),
         };
         ctx.state.world.lock().log_error(record);
     }
@@ -107,7 +108,7 @@ fn create_service_request(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
         )));
     };
     if !(start.is_i64() || start.is_string()) {
-        return Err(Reply::input(format!(
+        return Err(Reply::wrong_type(format!(
             "Field 'serviceRequestSource.startDateTime' must be a date (epoch ms or ISO-8601), got {start}"
         )));
     }
@@ -168,6 +169,7 @@ fn create_service_request(ctx: &Ctx<'_>, body: &Value) -> Result<Reply, Reply> {
         impact,
         group_id: group,
         created_at: now,
+        number: None,
     };
     let ticket = request::insert_ticket(&mut world, new, ctx.user());
     let dest = service_request_dest(&ticket, service_description.or(Some(service_def.name)));
@@ -208,7 +210,8 @@ fn execute(ctx: &Ctx<'_>, body: &Value) -> Reply {
         "service_listContracts" => services_v2::contracts(ctx, body),
         "service_listDeniedReasons" => services_v2::denied_reasons(ctx, body),
         "service_listSolicitationStatus" => services_v2::status(ctx, body),
-        // AG answers INTERNAL for a name it does not know (RC answers PARAM).
+        // AG answers INTERNAL for a name it does not know; RC answers PARAM (`execute-param`).
+        _ if ctx.freedom(FreedomKind::ExecuteParam) => Reply::fail("PARAM", "Operação não cadastrada"),
         _ => Reply::fail("INTERNAL", "Operação não cadastrada"),
     }
 }
@@ -381,7 +384,8 @@ fn synchronize(ctx: &Ctx<'_>, body: &Value) -> Reply {
     Reply::empty()
 }
 
-/// The mappings matching every key sent (each key is optional); none found is 200 with amount 0.
+/// The mappings matching every key sent (each key is optional); none found is 200 with amount 0,
+/// or 412 INPUT with `find-after-delete-412` (both accepted, DECISIONS.md synchronize).
 fn synchronize_find(ctx: &Ctx<'_>, body: &Value) -> Reply {
     let keys = match MappingKeys::read(body, false) {
         Ok(keys) => keys,
@@ -389,6 +393,9 @@ fn synchronize_find(ctx: &Ctx<'_>, body: &Value) -> Reply {
     };
     let world = ctx.state.world.lock();
     let found: Vec<Value> = world.sync.iter().filter(|m| keys.matches(m)).map(mapping_json).collect();
+    if found.is_empty() && ctx.freedom(FreedomKind::FindAfterDelete412) {
+        return Reply::input("DE-PARA não encontrado para o objeto e as chaves informados");
+    }
     Reply::ok(json!({"amount": found.len(), "requests": found}))
 }
 

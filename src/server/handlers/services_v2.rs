@@ -4,6 +4,7 @@ use serde_json::{json, Value};
 
 use super::services::logged;
 use crate::server::context::{Ctx, Handler};
+use crate::server::freedoms::FreedomKind;
 use crate::server::input;
 use crate::server::reply::Reply;
 use crate::server::world::STATUSES;
@@ -113,11 +114,20 @@ fn get_workflow(ctx: &Ctx<'_>, _body: &Value) -> Reply {
 }
 
 /// Statuses 1..4; Suspensa carries the suspension reasons and Resolvida the solution categories
-/// (facts §2.46).
+/// (facts §2.46). No source orders them: `status-order` lists 4, 2, 3, 1 and reverses each list.
 pub(super) fn status(ctx: &Ctx<'_>, _body: &Value) -> Reply {
     let world = ctx.state.world.lock();
-    let items: Vec<Value> = STATUSES
+    let reorder = ctx.freedom(FreedomKind::StatusOrder);
+    let order: [usize; 4] = if reorder { [3, 1, 2, 0] } else { [0, 1, 2, 3] };
+    let arrange = |mut list: Vec<Value>| {
+        if reorder {
+            list.reverse();
+        }
+        list
+    };
+    let items: Vec<Value> = order
         .iter()
+        .map(|i| &STATUSES[*i])
         .map(|(id, _, description)| match id {
             2 => {
                 let reasons: Vec<Value> = world
@@ -126,7 +136,7 @@ pub(super) fn status(ctx: &Ctx<'_>, _body: &Value) -> Reply {
                     .iter()
                     .map(|r| json!({"id": r.id, "description": r.description}))
                     .collect();
-                json!({"id": id, "description": description, "justifications": reasons})
+                json!({"id": id, "description": description, "justifications": arrange(reasons)})
             }
             4 => {
                 // parentId is set only when > 0, as the real code does.
@@ -136,7 +146,7 @@ pub(super) fn status(ctx: &Ctx<'_>, _body: &Value) -> Reply {
                     .iter()
                     .map(|r| json!({"id": r.id, "description": r.description, "parentId": r.parent_id.filter(|p| *p > 0)}))
                     .collect();
-                json!({"id": id, "description": description, "justifications": categories})
+                json!({"id": id, "description": description, "justifications": arrange(categories)})
             }
             _ => json!({"id": id, "description": description}),
         })
@@ -155,7 +165,7 @@ fn units(ctx: &Ctx<'_>, body: &Value) -> Reply {
         Ok(Some(text)) if text.trim().is_empty() => None,
         Ok(Some(text)) => match text.trim().parse::<i64>() {
             Ok(id) => Some(id),
-            Err(_) => return Reply::input(format!("Field 'unitID' must be an integer, got \"{text}\"")),
+            Err(_) => return Reply::wrong_type(format!("Field 'unitID' must be an integer, got \"{text}\"")),
         },
         Err(reply) => return reply,
     };
