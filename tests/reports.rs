@@ -221,6 +221,10 @@ fn coverage(cases: &[CaseResult]) -> Vec<EndpointCoverage> {
         .collect()
 }
 
+fn verdict_findings(cases: &[CaseResult]) -> Vec<itsm_conform::run::model::FindingGroup> {
+    itsm_conform::run::findings::group(cases)
+}
+
 fn run_report(
     cases: Vec<CaseResult>,
     stopped: Option<Stop>,
@@ -247,6 +251,7 @@ fn run_report(
         requirement_coverage,
         requirements,
         coverage: coverage(&cases),
+        findings: verdict_findings(&cases),
         cases,
         selection: selection.iter().map(|s| s.to_string()).collect(),
         notes: Vec::new(),

@@ -50,6 +50,7 @@ pub fn to_run_report(summary: &LoadSummary, spec: &Spec, selection: Vec<String>)
         requirement_coverage: RequirementCoverage::default(),
         requirements,
         coverage: Vec::new(),
+        findings: crate::run::findings::group(&cases),
         cases,
         selection,
         notes: summary.stop_reason.iter().map(|r| format!("stopped early: {r}")).collect(),

@@ -252,6 +252,7 @@ pub async fn run_suites(
         requirement_coverage,
         requirements,
         coverage: verdict::coverage(&spec, &cases),
+        findings: super::findings::group(&cases),
         cases,
         selection: config.selection.describe(),
         notes: Vec::new(),

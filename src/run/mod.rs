@@ -3,6 +3,7 @@
 pub mod checks;
 pub mod config;
 pub mod engine;
+pub mod findings;
 pub mod generate;
 pub mod http;
 pub mod model;

@@ -208,6 +208,53 @@ pub struct RunStats {
     pub cases_not_run: usize,
 }
 
+/// One finding: every check that broke the same requirement on the same endpoint in the same way,
+/// counted, with its first examples. The number of findings does not grow with the target's data
+/// (a field missing from 90 list items is one finding that says so), and every format renders
+/// these, so they agree.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct FindingGroup {
+    /// `fail` (a MUST), `warn` (a SHOULD) or `error` (the harness could not check).
+    pub outcome: Outcome,
+    /// None for a harness error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requirement: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>", extend("enum" = ["MUST", "SHOULD", "MAY", null]))]
+    pub level: Option<Level>,
+    pub endpoint: String,
+    /// The kind of deviation: the check, and for a schema violation the member (`*` for every
+    /// item) and the rule (`/notifications/*/taskId: required`).
+    pub kind: String,
+    /// How many checks broke it this way, over the run.
+    pub occurrences: usize,
+    /// How many cases they were in.
+    pub cases: usize,
+    /// The first few, with their evidence.
+    pub examples: Vec<FindingExample>,
+}
+
+/// Where one instance of a finding happened, and its evidence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct FindingExample {
+    pub case: String,
+    /// 0-based position of the step in its case.
+    pub step_index: usize,
+    pub step: String,
+    /// The check (`response matches the schema`), or the harness error.
+    pub check: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actual: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_path: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema_path: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub curl: Option<String>,
+}
+
 /// Where a requirement stands after the run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -332,6 +379,10 @@ pub struct RunReport {
     pub requirements: Vec<RequirementVerdict>,
     pub coverage: Vec<EndpointCoverage>,
     pub cases: Vec<CaseResult>,
+    /// The failures, harness errors and warnings, grouped (see [`FindingGroup`]); MUST failures
+    /// first, then harness errors, then SHOULD warnings.
+    #[serde(default)]
+    pub findings: Vec<FindingGroup>,
     /// Selection flags of the run (`--group mobile-v2`, `--level must` …), for the record.
     pub selection: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -216,7 +216,14 @@ impl SchemaRegistry {
             let requirement = attribute(&compiled.bundle, &self.spec.defs, &evaluation, missing.as_deref())
                 .unwrap_or_else(|| compiled.fallback.clone());
             let level = self.spec.requirement(&requirement).map_or(Level::Must, |r| r.level);
-            let instance_path = err.instance_path().as_str().to_string();
+            // A missing member is reported where it is missing (`/notifications/0/taskId`), so two
+            // different missing members are two findings.
+            let instance_path = match &missing {
+                Some(member) => {
+                    format!("{}/{}", err.instance_path().as_str(), member.replace('~', "~0").replace('/', "~1"))
+                }
+                None => err.instance_path().as_str().to_string(),
+            };
             let message = match err.kind() {
                 jsonschema::error::ValidationErrorKind::AnyOf { context } => {
                     any_of_message(&compiled.bundle, &self.spec.defs, &evaluation, context)
