@@ -136,8 +136,20 @@ fn selected(config: &RunConfig, suite: &str, suite_tags: &[String], case: &CaseD
     group_ok && endpoint_ok && tag_ok
 }
 
-/// Why a selected case is listed but not run, if it is: the slow tier, or vendor input.
+/// Why a selected case is listed but not run, if it is: the slow tier, vendor input, or roles that
+/// one account plays together (the case is about one user's work seen by another).
 fn out_of_scope(config: &RunConfig, case: &CaseDef) -> Option<(Unchecked, String)> {
+    let users: BTreeSet<&str> = case
+        .distinct_roles
+        .iter()
+        .filter_map(|r| config.credentials.roles.get(r).map(|(user, _)| user.as_str()))
+        .collect();
+    if case.distinct_roles.len() > 1 && users.len() < case.distinct_roles.len() {
+        return Some((
+            Unchecked::NotApplicable,
+            format!("one account plays {}: the case is about different users", case.distinct_roles.join(" and ")),
+        ));
+    }
     if case.tags.iter().any(|t| t == SLOW_TAG) && !config.include_slow {
         return Some((Unchecked::SlowTier, verdict::out_of_scope_detail(Unchecked::SlowTier)));
     }
@@ -386,6 +398,15 @@ fn variables_of(step: &StepDef) -> BTreeSet<String> {
     used.into_iter().collect()
 }
 
+/// The requirement a step's status expectation cites (as `checks::evaluate` records it).
+fn status_requirement(step: &StepDef) -> &str {
+    step.expect.requirement.as_deref().unwrap_or(if step.expect.expected_status().allows(200) {
+        "GEN-HTTP-002"
+    } else {
+        "GEN-ERR-006"
+    })
+}
+
 /// What a step left for the rest of its case.
 enum After {
     /// Go on.
@@ -407,7 +428,11 @@ async fn run_case(ctx: &Ctx<'_>, planned: &Planned, index: usize) -> CaseResult 
         if stop.is_none() && ctx.handle.is_cancelled() {
             stop = Some((Unchecked::NotRun, not_run_reason(ctx)));
         }
-        if let Some((why, reason)) = &stop {
+        // A teardown step runs even after the case stopped (not after the run stopped): it puts
+        // the target back for the cases that follow.
+        let runs_anyway =
+            step.teardown && !ctx.handle.is_cancelled() && variables_of(step).iter().all(|v| vars.contains_key(v));
+        if let Some((why, reason)) = stop.as_ref().filter(|_| !runs_anyway) {
             steps.push(skipped(step, *why, reason));
             continue;
         }
@@ -544,9 +569,13 @@ async fn run_step(
     // A login body holds the password: it is never resent, not even to the same origin.
     let follow =
         if LOGIN_PATHS.contains(&step.call.as_str()) { http::Follow::Never } else { http::Follow::SameOriginOnce };
-    let sent = http::send(&ctx.client, &method, &url, &content_type, payload.into_bytes(), ctx.config.timeout, follow);
-    let answer = tokio::select! {
-        answer = sent => answer,
+    // A `parallel` step sends the same request several times at once (concurrent creates).
+    let copies = step.parallel.unwrap_or(1).max(1);
+    let sent = futures::future::join_all((0..copies).map(|_| {
+        http::send(&ctx.client, &method, &url, &content_type, payload.clone().into_bytes(), ctx.config.timeout, follow)
+    }));
+    let mut answers = tokio::select! {
+        answers = sent => answers,
         () = ctx.handle.token.cancelled() => {
             // The run stopped while this request was in flight: it has no verdict.
             let reason = not_run_reason(ctx);
@@ -555,6 +584,8 @@ async fn run_step(
             return (r, After::Stop(Unchecked::NotRun, reason));
         }
     };
+    let others = answers.split_off(1);
+    let answer = answers.pop().expect("at least one copy is sent");
     let exchange = match answer {
         Ok(x) => x,
         Err(http::SendError::Timeout(e)) => {
@@ -602,16 +633,30 @@ async fn run_step(
         result.outcome = verdict::step_outcome(&result);
         return (result, After::Stop(Unchecked::EarlierFailure, format!("step {} was redirected", n + 1)));
     }
+    if step.teardown {
+        // Clean-up only: the answer is kept as evidence, and nothing is checked.
+        result.outcome = Outcome::Pass;
+        return (result, After::Continue);
+    }
     if let Some(skip) = &step.skip_unless {
         let lacks = skip.status.is_some_and(|s| s != exchange.status)
             || skip.non_empty.as_ref().is_some_and(|p| {
                 body.as_ref().and_then(|b| select(b, p)).as_ref().and_then(Value::as_array).is_none_or(Vec::is_empty)
-            });
+            })
+            || skip
+                .present
+                .as_ref()
+                .is_some_and(|p| body.as_ref().and_then(|b| select(b, p)).is_none_or(|v| v.is_null()))
+            || skip
+                .absent
+                .as_ref()
+                .is_some_and(|p| body.as_ref().and_then(|b| select(b, p)).is_some_and(|v| !v.is_null()));
         if lacks {
+            let why = if skip.not_applicable { Unchecked::NotApplicable } else { Unchecked::LackedData };
             result.outcome = Outcome::Skipped;
             result.skipped_reason = Some(skip.reason.clone());
-            result.unchecked = Some(Unchecked::LackedData);
-            return (result, After::Stop(Unchecked::LackedData, skip.reason.clone()));
+            result.unchecked = Some(why);
+            return (result, After::Stop(why, skip.reason.clone()));
         }
     }
     let input = CheckInput {
@@ -630,11 +675,45 @@ async fn run_step(
         must_only: ctx.config.selection.level == Some(Level::Must),
     };
     result.checks = checks::evaluate(&input);
+    if copies > 1 {
+        let mut bodies = vec![body.clone().unwrap_or(Value::Null)];
+        for (i, other) in others.into_iter().enumerate() {
+            match other {
+                Ok(x) => {
+                    let other_body: Option<Value> =
+                        if x.truncated { None } else { serde_json::from_slice(&x.body).ok() };
+                    let other_id = format!("{step_id} copy {}", i + 2);
+                    let input = CheckInput {
+                        status: x.status,
+                        content_type: &x.content_type,
+                        body: other_body.as_ref(),
+                        step_id: &other_id,
+                        ..input
+                    };
+                    result.checks.extend(checks::evaluate(&input));
+                    bodies.push(other_body.unwrap_or(Value::Null));
+                }
+                Err(http::SendError::Timeout(e)) => {
+                    let mut check = checks::result(spec, "GEN-HTTP-006", false, "an answer within the timeout");
+                    check.actual = Some(e);
+                    result.checks.push(check);
+                }
+                Err(http::SendError::Transport(e)) => {
+                    result.error.get_or_insert(e);
+                }
+            }
+        }
+        result.checks.extend(checks::across_checks(spec, &step.expect.checks, &Value::Array(bodies), vars));
+    }
     result.outcome = verdict::step_outcome(&result);
-    // When the answer is not the one expected (its status failed), the operation did not do what
-    // the rest of the case builds on: stop there. A schema or envelope failure on the expected
-    // answer does not stop read-backs; a missing capture stops only the steps that need it.
-    if result.outcome == Outcome::Error || !step.expect.expected_status().allows(exchange.status) {
+    // When a MUST expectation of the status failed, the operation did not do what the rest of the
+    // case builds on: stop there. A SHOULD one that the target did not meet is a path the sources
+    // allow: go on (a suite puts a teardown after a step whose other outcome changes state). A
+    // schema or envelope failure on the expected answer does not stop read-backs either; a
+    // missing capture stops only the steps that need it.
+    let status_level = spec.requirement(status_requirement(step)).map_or(Level::Must, |r| r.level);
+    let status_broken = !step.expect.expected_status().allows(exchange.status) && status_level == Level::Must;
+    if result.outcome == Outcome::Error || status_broken {
         return (result, After::Stop(Unchecked::EarlierFailure, format!("step {} failed", n + 1)));
     }
     for (name, ptr) in &step.capture {

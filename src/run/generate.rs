@@ -27,6 +27,8 @@ fn login_step() -> StepDef {
         xml_root: None,
         skip_unless: None,
         wait_ms: None,
+        parallel: None,
+        teardown: false,
         expect: Expect { status: Some(StatusSpec::One(200)), ..Expect::default() },
         capture: [("sid".to_string(), "/sessionID".to_string())].into_iter().collect(),
     }
@@ -42,6 +44,8 @@ fn step(endpoint: &Endpoint, name: String, body: Option<Value>, expect: Expect) 
         xml_root: None,
         skip_unless: None,
         wait_ms: None,
+        parallel: None,
+        teardown: false,
         expect,
         capture: Default::default(),
     }
@@ -75,8 +79,8 @@ fn with_session(example: &Value, value: Option<&str>) -> Value {
 
 /// `x-missing-requirement` properties anywhere in the request schema, through `$ref`s and the
 /// combinators at every level (getNewest's `newestNumber` sits in a root `allOf`): (JSON pointer,
-/// requirement, schema), each once.
-fn missing_field_rules(schema: &Value, spec: &Spec, prefix: &str, out: &mut Vec<(String, String, Value)>) {
+/// requirement), each once.
+fn missing_field_rules(schema: &Value, spec: &Spec, prefix: &str, out: &mut Vec<(String, String)>) {
     if let Some(target) =
         schema.get("$ref").and_then(Value::as_str).and_then(|r| crate::spec::pointer::resolve_ref(r, &spec.defs))
     {
@@ -91,8 +95,8 @@ fn missing_field_rules(schema: &Value, spec: &Spec, prefix: &str, out: &mut Vec<
     for (name, prop) in props {
         let pointer = format!("{prefix}/{name}");
         if let Some(id) = prop.get("x-missing-requirement").and_then(Value::as_str) {
-            if !out.iter().any(|(p, r, _)| *p == pointer && r == id) {
-                out.push((pointer.clone(), id.to_string(), prop.clone()));
+            if !out.iter().any(|(p, r)| *p == pointer && r == id) {
+                out.push((pointer.clone(), id.to_string()));
             }
         }
         missing_field_rules(prop, spec, &pointer, out);
@@ -106,6 +110,41 @@ fn remove_at(value: &mut Value, pointer: &str) -> bool {
     };
     match value.pointer_mut(parent).and_then(Value::as_object_mut) {
         Some(map) => map.remove(last).is_some(),
+        None => false,
+    }
+}
+
+/// Every property typed as a number (or integer) anywhere in the request schema, required or not:
+/// JSON pointers, each once. Loosely typed 8.x fields (any JSON) are not numbers and not listed.
+fn numeric_fields(schema: &Value, spec: &Spec, prefix: &str, out: &mut Vec<String>) {
+    if let Some(target) =
+        schema.get("$ref").and_then(Value::as_str).and_then(|r| crate::spec::pointer::resolve_ref(r, &spec.defs))
+    {
+        numeric_fields(target, spec, prefix, out);
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        for sub in schema.get(key).and_then(Value::as_array).into_iter().flatten() {
+            numeric_fields(sub, spec, prefix, out);
+        }
+    }
+    let Some(props) = schema.get("properties").and_then(Value::as_object) else { return };
+    for (name, prop) in props {
+        let pointer = format!("{prefix}/{name}");
+        if is_numeric(prop, spec) && !out.contains(&pointer) {
+            out.push(pointer.clone());
+        }
+        numeric_fields(prop, spec, &pointer, out);
+    }
+}
+
+/// Sets the member at `pointer` (adding it when absent) if its parent object exists.
+fn set_at(value: &mut Value, pointer: &str, new: Value) -> bool {
+    let Some((parent, last)) = pointer.rsplit_once('/') else { return false };
+    match value.pointer_mut(parent).and_then(Value::as_object_mut) {
+        Some(map) => {
+            map.insert(last.to_string(), new);
+            true
+        }
         None => false,
     }
 }
@@ -148,6 +187,7 @@ pub fn generate(spec: &Spec) -> Vec<GeneratedSuite> {
                 }
                 cases.push(CaseDef {
                     needs: Vec::new(),
+                    distinct_roles: Vec::new(),
                     name: format!("{}: no session", slug(&endpoint.path)),
                     tags: vec!["generated".into(), "negative".into(), "session".into()],
                     steps: vec![step(
@@ -159,6 +199,7 @@ pub fn generate(spec: &Spec) -> Vec<GeneratedSuite> {
                 });
                 cases.push(CaseDef {
                     needs: Vec::new(),
+                    distinct_roles: Vec::new(),
                     name: format!("{}: unknown session", slug(&endpoint.path)),
                     tags: vec!["generated".into(), "negative".into(), "session".into()],
                     steps: vec![step(
@@ -171,14 +212,12 @@ pub fn generate(spec: &Spec) -> Vec<GeneratedSuite> {
             }
             let mut rules = Vec::new();
             missing_field_rules(&endpoint.request, spec, "", &mut rules);
-            for (pointer, requirement, schema) in rules {
+            for (pointer, requirement) in rules {
                 let mut body = if endpoint.session { with_session(example, Some("{{sid}}")) } else { example.clone() };
-                let mut retyped = body.clone();
                 if !remove_at(&mut body, &pointer) {
                     continue;
                 }
-                let prelude: Vec<StepDef> = if endpoint.session { vec![login_step()] } else { Vec::new() };
-                let mut steps = prelude.clone();
+                let mut steps: Vec<StepDef> = if endpoint.session { vec![login_step()] } else { Vec::new() };
                 let mut expect = expect_error("INPUT", &requirement);
                 // A field the real code checks (a MUST) is an instance of GEN-INP-003.
                 if spec.requirement(&requirement).is_some_and(|r| r.level == Level::Must) {
@@ -187,31 +226,53 @@ pub fn generate(spec: &Spec) -> Vec<GeneratedSuite> {
                 steps.push(step(endpoint, format!("without {pointer}"), Some(body), expect));
                 cases.push(CaseDef {
                     needs: Vec::new(),
+                    distinct_roles: Vec::new(),
                     name: format!("{}: missing {pointer}", slug(&endpoint.path)),
                     tags: vec!["generated".into(), "negative".into(), "input".into()],
                     steps,
                 });
-                if is_numeric(&schema, spec) && !endpoint.is_xml() {
-                    if let Some(slot) = retyped.pointer_mut(&pointer) {
-                        *slot = Value::String("not-a-number".into());
-                        let mut steps = prelude;
-                        steps.push(step(
-                            endpoint,
-                            format!("{pointer} as a string"),
-                            Some(retyped),
-                            Expect {
-                                status: Some(StatusSpec::Any(vec![400, 412])),
-                                requirement: Some("GEN-INP-001".into()),
-                                ..Expect::default()
-                            },
-                        ));
-                        cases.push(CaseDef {
-                            needs: Vec::new(),
-                            name: format!("{}: {pointer} wrongly typed", slug(&endpoint.path)),
-                            tags: vec!["generated".into(), "negative".into(), "input".into()],
-                            steps,
+            }
+            // Every numeric field, required or optional, wrongly typed: a target that takes
+            // `latitude: "E"` and stores it would otherwise pass.
+            if !endpoint.is_xml() {
+                let mut fields = Vec::new();
+                numeric_fields(&endpoint.request, spec, "", &mut fields);
+                for pointer in fields {
+                    let mut body =
+                        if endpoint.session { with_session(example, Some("{{sid}}")) } else { example.clone() };
+                    if !set_at(&mut body, &pointer, Value::String("not-a-number".into())) {
+                        continue;
+                    }
+                    let mut steps: Vec<StepDef> = if endpoint.session { vec![login_step()] } else { Vec::new() };
+                    let mut wrong = step(
+                        endpoint,
+                        format!("{pointer} as a string"),
+                        Some(body),
+                        Expect {
+                            status: Some(StatusSpec::Any(vec![400, 412])),
+                            requirement: Some("GEN-INP-001".into()),
+                            ..Expect::default()
+                        },
+                    );
+                    if endpoint.path == SESSION_EXCEPTION {
+                        // The bare 501 form answers every input alike (D-V2-GETBYUSER).
+                        wrong.skip_unless = Some(crate::suite::SkipUnless {
+                            non_empty: None,
+                            present: None,
+                            absent: Some("/code".into()),
+                            status: None,
+                            reason: "v2 getByUser answers the 7.x bare 501 to any input (D-V2-GETBYUSER)".into(),
+                            not_applicable: true,
                         });
                     }
+                    steps.push(wrong);
+                    cases.push(CaseDef {
+                        needs: Vec::new(),
+                        distinct_roles: Vec::new(),
+                        name: format!("{}: {pointer} wrongly typed", slug(&endpoint.path)),
+                        tags: vec!["generated".into(), "negative".into(), "input".into()],
+                        steps,
+                    });
                 }
             }
         }
@@ -230,6 +291,7 @@ pub fn generate(spec: &Spec) -> Vec<GeneratedSuite> {
             malformed.raw_body = Some("{\"sessionID\": ".into());
             cases.push(CaseDef {
                 needs: Vec::new(),
+                distinct_roles: Vec::new(),
                 name: format!("{}: malformed JSON", slug(&endpoint.path)),
                 tags: vec!["generated".into(), "negative".into(), "input".into()],
                 steps: vec![malformed],
@@ -247,6 +309,7 @@ pub fn generate(spec: &Spec) -> Vec<GeneratedSuite> {
             get.method = Some("GET".into());
             cases.push(CaseDef {
                 needs: Vec::new(),
+                distinct_roles: Vec::new(),
                 name: format!("{}: GET", slug(&endpoint.path)),
                 tags: vec!["generated".into(), "negative".into(), "method".into()],
                 steps: vec![get],

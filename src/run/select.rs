@@ -5,6 +5,7 @@
 //! /request/number|/number                 alternatives: the first that has a non-null value
 //! /status[id=4]/justifications/0/id       the first item of /status whose id is 4
 //! /notifications[taskId=123]/inChekin     (numbers and numeric strings compare by value)
+//! /notifications[type>0,type<6]/type      conditions: = != > < >= <=, all of them (comma)
 //! max:/notifications/*/number             the largest number of every item (the newest request)
 //! min:/notifications/*/number             the smallest; count:/notifications/* counts items
 //! ```
@@ -116,11 +117,30 @@ fn unescape(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
 }
 
-/// `field=value`: the item's field equals the value (a JSON literal, or else text).
-fn matches(item: &Value, condition: &str) -> bool {
-    let Some((field, literal)) = condition.split_once('=') else { return false };
-    let wanted: Value = serde_json::from_str(literal.trim()).unwrap_or_else(|_| Value::String(literal.trim().into()));
-    item.get(field.trim()).is_some_and(|v| same(v, &wanted))
+/// `field=value,field>value …`: every condition holds for the item (values are JSON literals, or
+/// else text; `>`/`<` compare numbers).
+fn matches(item: &Value, conditions: &str) -> bool {
+    conditions.split(',').all(|condition| {
+        let Some(at) = condition.find(['=', '!', '<', '>']) else { return false };
+        let field = condition[..at].trim();
+        let rest = &condition[at..];
+        let (op, literal) = ["!=", ">=", "<=", "=", ">", "<"]
+            .iter()
+            .find_map(|op| rest.strip_prefix(op).map(|l| (*op, l.trim())))
+            .unwrap_or(("", ""));
+        let wanted: Value = serde_json::from_str(literal).unwrap_or_else(|_| Value::String(literal.into()));
+        let Some(value) = item.get(field) else { return false };
+        let ordered = || number(value).zip(number(&wanted));
+        match op {
+            "=" => same(value, &wanted),
+            "!=" => !same(value, &wanted),
+            ">" => ordered().is_some_and(|(a, b)| a > b),
+            "<" => ordered().is_some_and(|(a, b)| a < b),
+            ">=" => ordered().is_some_and(|(a, b)| a >= b),
+            "<=" => ordered().is_some_and(|(a, b)| a <= b),
+            _ => false,
+        }
+    })
 }
 
 /// Numbers and numeric strings compare by value (`"123"` = `123`); everything else exactly.
@@ -166,6 +186,9 @@ mod tests {
         assert_eq!(select(&body, "/status[id=2]/justifications"), Some(json!([])));
         assert_eq!(select(&body, "/status[id=9]/justifications"), None);
         assert_eq!(select(&body, "/status[description=Cancelada]/id"), Some(json!(3)));
+        assert_eq!(select(&body, "/status[id>2,id<4]/id"), Some(json!(3)));
+        assert_eq!(select(&body, "/status[id!=3]/id"), Some(json!(4)));
+        assert_eq!(select(&body, "/status[id>=4]/justifications/0/id"), Some(json!(77)));
     }
 
     #[test]

@@ -175,8 +175,8 @@ pub const CATALOGUE: &[FaultInfo] = &[
     FaultInfo {
         kind: FaultKind::Slow,
         name: "slow",
-        arg: Some("DURATION (default 300ms)"),
-        description: "every response is delayed (e.g. slow:300ms)",
+        arg: Some("DURATION[@PATH] (default 300ms, every endpoint)"),
+        description: "responses are delayed: every endpoint (slow:300ms) or one (slow:2s@/services/v2/status)",
         caught_by: "GEN-HTTP-006",
     },
     FaultInfo {
@@ -305,9 +305,20 @@ impl Fault {
         CATALOGUE.iter().find(|i| i.kind == self.kind).expect("every kind is catalogued")
     }
 
+    /// The delay of a `slow` fault at `path`: every path, or only the one after `@`.
+    pub fn delay_at(&self, path: &str) -> Option<Duration> {
+        if self.kind != FaultKind::Slow {
+            return None;
+        }
+        let (duration, only) = match self.arg.as_deref().map(|a| a.split_once('@').unwrap_or((a, ""))) {
+            Some((d, p)) => (parse_duration(d), p),
+            None => (None, ""),
+        };
+        (only.is_empty() || only == path).then(|| duration.unwrap_or(Duration::from_millis(300)))
+    }
+
     pub fn delay(&self) -> Option<Duration> {
-        (self.kind == FaultKind::Slow)
-            .then(|| self.arg.as_deref().and_then(parse_duration).unwrap_or(Duration::from_millis(300)))
+        self.delay_at("")
     }
 }
 
@@ -338,7 +349,11 @@ impl std::str::FromStr for Fault {
         }
         if info.kind == FaultKind::Slow {
             if let Some(a) = &arg {
-                parse_duration(a).ok_or_else(|| format!("`{a}` is not a duration (e.g. 300ms, 2s)"))?;
+                let (duration, path) = a.split_once('@').unwrap_or((a, ""));
+                parse_duration(duration).ok_or_else(|| format!("`{duration}` is not a duration (e.g. 300ms, 2s)"))?;
+                if a.contains('@') && !path.starts_with('/') {
+                    return Err(format!("`{path}` is not an endpoint path (e.g. slow:2s@/services/v2/status)"));
+                }
             }
         }
         Ok(Fault { kind: info.kind, arg })
@@ -388,8 +403,9 @@ impl FaultSet {
         self.faults.iter().find(|f| f.kind == kind).and_then(|f| f.arg.as_deref())
     }
 
-    pub fn delay(&self) -> Option<Duration> {
-        self.faults.iter().find_map(Fault::delay)
+    /// The delay of a request to `path` (a `slow` fault).
+    pub fn delay_at(&self, path: &str) -> Option<Duration> {
+        self.faults.iter().find_map(|f| f.delay_at(path))
     }
 }
 
@@ -401,6 +417,10 @@ mod tests {
     fn parses_names_and_arguments() {
         assert_eq!("slow:2s".parse::<Fault>().unwrap().delay(), Some(Duration::from_secs(2)));
         assert_eq!("slow".parse::<Fault>().unwrap().delay(), Some(Duration::from_millis(300)));
+        let one = "slow:2s@/services/v2/status".parse::<Fault>().unwrap();
+        assert_eq!(one.delay_at("/services/v2/status"), Some(Duration::from_secs(2)));
+        assert_eq!(one.delay_at("/services/v2/units"), None);
+        assert!("slow:2s@status".parse::<Fault>().is_err());
         assert!("slow:fast".parse::<Fault>().is_err());
         assert!("drop-field:x".parse::<Fault>().unwrap_err().contains("takes no argument"));
         assert!("nope".parse::<Fault>().unwrap_err().contains("known faults"));

@@ -93,7 +93,7 @@ async fn dispatch(
 
 async fn respond(route: &Route, body: Result<Bytes, axum::extract::rejection::BytesRejection>) -> Response {
     let state = &route.state;
-    if let Some(delay) = state.faults.delay() {
+    if let Some(delay) = state.faults.delay_at(&route.endpoint.path) {
         tokio::time::sleep(delay).await;
     }
     if state.faults.has(FaultKind::Html500) {

@@ -138,6 +138,9 @@ fn operators(check: &CheckDef) -> usize {
         check.min_items.is_some() || check.max_items.is_some(),
         check.kind.is_some(),
         check.unique.is_some(),
+        check.sorted.is_some(),
+        check.page_count.is_some(),
+        check.has.is_some(),
     ]
     .iter()
     .filter(|b| **b)
@@ -163,6 +166,12 @@ fn cross_check(label: &str, text: &str, suite: &SuiteFile, spec: &Spec) -> Vec<D
         }
         if case.steps.is_empty() {
             problems.push(Diagnostic::new(case_loc.clone(), format!("case `{}` has no steps", case.name)));
+        }
+        for role in &case.distinct_roles {
+            if !ROLES.contains(&role.as_str()) {
+                let (loc, _) = locate(label, text, role, case_pos);
+                problems.push(Diagnostic::new(loc, format!("case `{}`: unknown role `{role}`", case.name)));
+            }
         }
         for need in &case.needs {
             if !crate::suite::VENDOR_INPUTS.contains(&need.as_str()) {
@@ -192,6 +201,9 @@ fn cross_check(label: &str, text: &str, suite: &SuiteFile, spec: &Spec) -> Vec<D
                 problems.push(d);
                 continue;
             };
+            if step.teardown && (!step.expect.checks.is_empty() || step.expect.requirement.is_some()) {
+                problems.push(Diagnostic::new(step_loc.clone(), "a teardown step checks nothing: drop its `expect`"));
+            }
             if step.body.is_some() && step.raw_body.is_some() {
                 problems.push(Diagnostic::new(step_loc.clone(), "a step has either `body` or `raw_body`, not both"));
             }
@@ -214,8 +226,15 @@ fn cross_check(label: &str, text: &str, suite: &SuiteFile, spec: &Spec) -> Vec<D
             }
             for check in &step.expect.checks {
                 let mut values = template::variables_in(&check.pointer);
-                for v in [&check.equals, &check.not_equals].into_iter().flatten() {
+                for v in [&check.equals, &check.not_equals, &check.page_count].into_iter().flatten() {
                     template::variables_in_value(v, &mut values);
+                }
+                if check.across && step.parallel.is_none() {
+                    let (loc, _) = locate(label, text, &check.requirement, step_pos);
+                    problems.push(Diagnostic::new(
+                        loc,
+                        format!("check of `{}` is `across` on a step that is not `parallel`", check.requirement),
+                    ));
                 }
                 for m in [&check.some, &check.none].into_iter().flatten() {
                     m.values().for_each(|v| template::variables_in_value(v, &mut values));
@@ -234,7 +253,7 @@ fn cross_check(label: &str, text: &str, suite: &SuiteFile, spec: &Spec) -> Vec<D
                             format!("check of `{}` must have exactly one operator", check.requirement),
                         )
                         .with_hint(
-                            "one of equals, not_equals, one_of, present, kind, some, none, each, unique, min_items/max_items",
+                            "one of equals, not_equals, one_of, present, kind, some, none, each, unique, sorted, page_count, has, min_items/max_items",
                         ),
                     );
                 }

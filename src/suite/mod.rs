@@ -12,6 +12,6 @@ pub fn json_schema() -> serde_json::Value {
 }
 
 pub use model::{
-    CaseDef, CheckDef, EachDef, ErrorSpec, Expect, JsonKind, SkipUnless, StatusSpec, StepDef, SuiteFile, SLOW_TAG,
-    VENDOR_INPUTS,
+    CaseDef, CheckDef, EachDef, ErrorSpec, Expect, JsonKind, SkipUnless, SortDef, SortOrder, StatusSpec, StepDef,
+    SuiteFile, SLOW_TAG, VENDOR_INPUTS,
 };

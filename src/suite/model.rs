@@ -50,6 +50,10 @@ pub struct CaseDef {
     /// name for /services/data/query, `--data-query NAME` or `data_query:` in the credentials file).
     #[serde(default)]
     pub needs: Vec<String>,
+    /// Roles that must be different accounts for the case to mean anything (one user's request as
+    /// seen by another): when one account plays them all, the case does not apply.
+    #[serde(default)]
+    pub distinct_roles: Vec<String>,
     pub steps: Vec<StepDef>,
 }
 
@@ -82,6 +86,15 @@ pub struct StepDef {
     /// Milliseconds to wait before sending (templated: `"{{half_session_ms}}"`); for the slow tier.
     #[serde(default)]
     pub wait_ms: Option<Value>,
+    /// A clean-up step (`teardown: true`): it puts the target back as the case found it (closes a
+    /// check-in a negative step may have left open), runs even when the case stopped early, and
+    /// checks nothing: it is not part of the certification.
+    #[serde(default)]
+    pub teardown: bool,
+    /// Send the request this many times at once (concurrent creates must get distinct numbers);
+    /// each answer is checked, `across` checks see them all, captures come from the first.
+    #[serde(default)]
+    pub parallel: Option<usize>,
     /// Skips this step and the rest of the case (verdict Skipped, with the reason) when the target
     /// lacks data: checked on this step's response before its expectations.
     #[serde(default)]
@@ -100,10 +113,20 @@ pub struct SkipUnless {
     /// The array at this pointer must be non-empty.
     #[serde(default)]
     pub non_empty: Option<String>,
+    /// A value must be at this pointer (the answer took the form the rest of the case is about).
+    #[serde(default)]
+    pub present: Option<String>,
+    /// No value may be at this pointer (`/code`: the answer is not v2 getByUser's bare 501).
+    #[serde(default)]
+    pub absent: Option<String>,
     /// The response status must be this one.
     #[serde(default)]
     pub status: Option<u16>,
     pub reason: String,
+    /// The skip means the rest does not apply to this target (it answered in another form the
+    /// spec allows), not that it lacked data: it does not make the run incomplete.
+    #[serde(default)]
+    pub not_applicable: bool,
 }
 
 /// `status: 200` or `status: [400, 412]`.
@@ -215,6 +238,35 @@ pub struct CheckDef {
     /// No two items of the array have the same value of this field.
     #[serde(default)]
     pub unique: Option<String>,
+    /// The items of the array are ordered by this field.
+    #[serde(default)]
+    pub sorted: Option<SortDef>,
+    /// A paging object (`/paging`) whose `totalPages` is the harness's own ceil(totalElements /
+    /// this page size), with `totalElements` at least the items seen (templated).
+    #[serde(default)]
+    pub page_count: Option<Value>,
+    /// Some item of the array carries each of these members (for optional members a source shows:
+    /// absent from every item is a finding; an empty array is not checked).
+    #[serde(default)]
+    pub has: Option<Vec<String>>,
+    /// On a `parallel` step: the check applies to the array of every answer's body instead of to
+    /// each answer (`{pointer: "", unique: number, across: true}`: the answers' numbers differ).
+    #[serde(default)]
+    pub across: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SortDef {
+    pub field: String,
+    pub order: SortOrder,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SortOrder {
+    Asc,
+    Desc,
 }
 
 /// A JSON type, for the `kind` operator (`integer` is also a `number`).
