@@ -4,7 +4,8 @@
 //! Four fixtures built in code: a passing run (a SHOULD warning, a case out of scope), a failing,
 //! interrupted run (a MUST failure with schema evidence, a harness error, a case not run), an
 //! incomplete run (a MUST not checked for lack of data), and a load run (a breached threshold,
-//! requirements broken under load, requests without an answer).
+//! requirements broken under load, requests without an answer). At the end, one real run against
+//! the reference server with faults bounds the size of the reports.
 
 mod common;
 
@@ -913,4 +914,71 @@ fn the_deterministic_copy_hides_time_ports_sessions_and_clock_numbers() {
     // Everything else is kept: the verdicts and the evidence.
     assert_eq!((d.verdict, &d.stats), (original.verdict, &original.stats));
     assert_eq!(d.cases[1].steps[1].checks, original.cases[1].steps[1].checks);
+}
+
+// ---------------------------------------------------------------------------------------------
+// size: a real run against a broken target
+
+/// Runs every suite in-process against the reference server with `faults`, on the built-in data
+/// or the data set at `data` (relative to the project).
+async fn run_with_faults(faults: &[&str], data: Option<&str>) -> RunReport {
+    use itsm_conform::run::{self, Credentials, RunConfig, RunHandle};
+    use itsm_conform::server::{self, DataSet, FaultSet, ServerConfig};
+
+    let registry = common::registry();
+    let mut config = ServerConfig::local();
+    config.faults = FaultSet::new(faults.iter().map(|f| f.parse().expect("a fault of the catalogue")).collect());
+    if let Some(data) = data {
+        let text = std::fs::read_to_string(common::project_root().join(data)).unwrap();
+        config.data = DataSet::parse(data, &text).expect("valid data set");
+    }
+    let server = server::start(config, registry.spec().clone()).await.expect("server starts");
+    let suites = itsm_conform::suite::load_dir(&common::project_root().join("suites"), registry.spec())
+        .unwrap_or_else(|d| panic!("suites load:\n{d}"));
+    let config = RunConfig::new(server.base_url(), Credentials::of_reference(&server), suites);
+    let report = run::run_suites(&config, registry, &RunHandle::default(), &run::engine::NoProgress)
+        .await
+        .expect("the run completes");
+    server.shutdown().await;
+    report
+}
+
+/// A target that drops a member from every list item and sends numbers as strings breaks the same
+/// requirements however many items it lists: the findings are as many with other data, and the
+/// HTML report (every finding with its first examples and evidence) stays small.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reports_of_a_broken_target_stay_small_and_do_not_grow_with_its_data() {
+    const FAULTS: [&str; 2] = ["drop-field", "number-as-string"];
+    const HTML_LIMIT: usize = 300 * 1024;
+    let builtin = run_with_faults(&FAULTS, None).await;
+    let other = run_with_faults(&FAULTS, Some("suites/data/other-vendor.json")).await;
+    for (data, r) in [("built-in", &builtin), ("other-vendor", &other)] {
+        assert_eq!(r.verdict, RunVerdict::Fail, "{data}");
+        let size = |format| report::render(format, r).len();
+        let failed: usize = r.findings.iter().map(|g| g.occurrences).sum();
+        println!(
+            "{data} data: {} findings ({failed} failed checks, {} MUST failures) in {} cases; \
+             HTML {:.1} KB, JSON {:.1} KB, Markdown {:.1} KB, JUnit {:.1} KB, terminal {} lines",
+            r.findings.len(),
+            r.stats.must_failures,
+            r.stats.cases,
+            size(ReportFormat::Html) as f64 / 1024.0,
+            size(ReportFormat::Json) as f64 / 1024.0,
+            size(ReportFormat::Markdown) as f64 / 1024.0,
+            size(ReportFormat::Junit) as f64 / 1024.0,
+            report::terminal_summary(r, false).lines().count(),
+        );
+        assert!(size(ReportFormat::Html) < HTML_LIMIT, "{data}: the HTML report is {} bytes", size(ReportFormat::Html));
+    }
+    let kinds = |r: &RunReport| -> std::collections::BTreeSet<String> {
+        r.findings.iter().map(|g| format!("{:?} {:?} {} {}", g.outcome, g.requirement, g.endpoint, g.kind)).collect()
+    };
+    let (a, b) = (kinds(&builtin), kinds(&other));
+    assert_eq!(
+        builtin.findings.len(),
+        other.findings.len(),
+        "only with the built-in data: {:#?}\nonly with other-vendor: {:#?}",
+        a.difference(&b).collect::<Vec<_>>(),
+        b.difference(&a).collect::<Vec<_>>()
+    );
 }
