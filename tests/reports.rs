@@ -1,9 +1,11 @@
 //! Report renderers: snapshots of every format (rendered from the deterministic copy), JUnit counts,
 //! the JSON report contract, the self-contained HTML, and the PARTIAL mark of an interrupted run.
 //!
-//! Three fixtures built in code: a passing run (a SHOULD warning, a skipped case), a failing,
-//! interrupted run (a MUST failure with schema evidence, a harness error), and a load run (a
-//! breached threshold, requirements broken under load, requests without an answer).
+//! Four fixtures built in code: a passing run (a SHOULD warning, a case out of scope), a failing,
+//! interrupted run (a MUST failure with schema evidence, a harness error, a case not run), an
+//! incomplete run (a MUST not checked for lack of data), and a load run (a breached threshold,
+//! requirements broken under load, requests without an answer). At the end, one real run against
+//! the reference server with faults bounds the size of the reports.
 
 mod common;
 
@@ -470,6 +472,10 @@ fn the_fixtures_have_the_verdicts_they_are_named_after() {
 fn terminal_summary_snapshots() {
     insta::assert_snapshot!("terminal_passing", report::terminal_summary(&redact::deterministic(&passing()), false));
     insta::assert_snapshot!("terminal_failing", report::terminal_summary(&redact::deterministic(&failing()), false));
+    insta::assert_snapshot!(
+        "terminal_incomplete",
+        report::terminal_summary(&redact::deterministic(&incomplete()), false)
+    );
 }
 
 #[test]
@@ -502,6 +508,7 @@ fn strip_ansi(s: &str) -> String {
 fn junit_snapshots() {
     insta::assert_snapshot!("junit_passing", rendered(ReportFormat::Junit, &passing()));
     insta::assert_snapshot!("junit_failing", rendered(ReportFormat::Junit, &failing()));
+    insta::assert_snapshot!("junit_incomplete", rendered(ReportFormat::Junit, &incomplete()));
 }
 
 /// (testcases, failure, error, skipped elements) of a JUnit document; panics if it is not XML.
@@ -541,13 +548,14 @@ fn a_load_report_fails_the_breached_threshold_and_each_broken_requirement_in_jun
 
 #[test]
 fn junit_parses_and_counts_failures_errors_and_skips() {
+    // Every case, and the requirement coverage testcase.
     let xml = report::render(ReportFormat::Junit, &passing());
-    assert_eq!(junit_counts(&xml), (3, 0, 0, 1));
+    assert_eq!(junit_counts(&xml), (4, 0, 0, 1));
     // The SHOULD warning is reported without failing its case.
-    assert!(xml.contains("<system-out>WARN step 2 (/mobile/v2/notification/getNewest)"), "{xml}");
+    assert!(xml.contains("<system-out>WARN MV2-GETNEWEST-004 (SHOULD) /mobile/v2/notification/getNewest"), "{xml}");
 
     let xml = report::render(ReportFormat::Junit, &failing());
-    assert_eq!(junit_counts(&xml), (3, 1, 1, 0));
+    assert_eq!(junit_counts(&xml), (5, 1, 1, 1));
     let doc = roxmltree::Document::parse(&xml).unwrap();
     let failure = doc.descendants().find(|n| n.has_tag_name("failure")).unwrap();
     assert_eq!(
@@ -558,7 +566,52 @@ fn junit_parses_and_counts_failures_errors_and_skips() {
     assert_eq!((root.attribute("failures"), root.attribute("errors")), (Some("1"), Some("1")));
     let suites: Vec<&str> =
         doc.descendants().filter(|n| n.has_tag_name("testsuite")).filter_map(|n| n.attribute("name")).collect();
-    assert_eq!(suites, ["technician", "services"]);
+    assert_eq!(suites, ["technician", "services", "requirements"]);
+    // A case the interruption left out is skipped, saying so.
+    let skipped = doc.descendants().find(|n| n.has_tag_name("skipped")).unwrap();
+    assert_eq!(skipped.parent().unwrap().attribute("name"), Some("technician/denial"));
+    assert_eq!(skipped.attribute("message"), Some("not run: interrupted by SIGTERM"));
+}
+
+#[test]
+fn junit_says_which_must_requirements_were_not_checked_and_counts_coverage() {
+    let xml = report::render(ReportFormat::Junit, &incomplete());
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let case = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testcase") && n.attribute("classname") == Some("requirements"))
+        .expect("the coverage testcase");
+    let skipped = case.children().find(|n| n.has_tag_name("skipped")).expect("skipped while a MUST is unchecked");
+    assert_eq!(skipped.attribute("message"), Some("1 in-scope MUST requirement not checked"));
+    let out = case.children().find(|n| n.has_tag_name("system-out")).and_then(|n| n.text()).unwrap();
+    assert!(out.contains("MV-ITEM-001: the target lacked the data — technician/newest-first step 2"), "{out}");
+    let property = |name: &str| {
+        doc.descendants()
+            .find(|n| n.has_tag_name("property") && n.attribute("name") == Some(name))
+            .and_then(|n| n.attribute("value"))
+    };
+    assert_eq!((property("must-verified"), property("must-in-scope")), (Some("3"), Some("4")));
+    assert_eq!(property("must-not-checked"), Some("1"));
+    assert_eq!(property("verdict"), Some("INCOMPLETE"));
+    // A load run certifies no coverage: no such testcase or property.
+    let load = report::render(ReportFormat::Junit, &load_report());
+    assert!(!load.contains("must-verified") && !load.contains("classname=\"requirements\""), "{load}");
+}
+
+#[test]
+fn junit_groups_a_case_s_repeated_checks() {
+    let mut report = failing();
+    let checkin = report.cases[1].steps[1].clone();
+    report.cases[1].steps.extend(std::iter::repeat_n(checkin, 30));
+    let xml = report::render(ReportFormat::Junit, &report);
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let failure = doc.descendants().find(|n| n.has_tag_name("failure")).unwrap();
+    assert!(failure.attribute("message").unwrap().ends_with(" — 31 times"), "{xml}");
+    // One entry with its first examples, not 31.
+    let details = failure.text().unwrap();
+    assert_eq!(details.matches("FAIL MV2-CHECKIN-001").count(), 1, "{details}");
+    assert_eq!(details.matches("at       /number").count(), 3, "{details}");
+    assert_eq!(details.matches("curl -sS").count(), itsm_conform::run::findings::EXAMPLES, "{details}");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -568,17 +621,26 @@ fn junit_parses_and_counts_failures_errors_and_skips() {
 fn markdown_snapshots() {
     insta::assert_snapshot!("markdown_passing", rendered(ReportFormat::Markdown, &passing()));
     insta::assert_snapshot!("markdown_failing", rendered(ReportFormat::Markdown, &failing()));
+    insta::assert_snapshot!("markdown_incomplete", rendered(ReportFormat::Markdown, &incomplete()));
 }
 
 #[test]
-fn markdown_lists_at_most_twenty_failures() {
+fn markdown_lists_at_most_twenty_findings() {
     let mut report = failing();
     let template = report.cases[1].clone();
+    // The same failure in 25 cases is one finding …
     report.cases = (0..25).map(|i| CaseResult { id: format!("technician/check-in-{i}"), ..template.clone() }).collect();
-    report.stats = verdict::stats(&report.cases);
+    report.findings = verdict_findings(&report.cases);
     let md = report::render(ReportFormat::Markdown, &report);
-    assert_eq!(md.matches("| FAIL |").count(), 20, "{md}");
-    assert!(md.contains("### Failures (25)") && md.contains("_and 5 more_"), "{md}");
+    assert!(md.contains("### Failures (1)") && md.contains("— 25 times in 25 cases"), "{md}");
+    // … and 25 failures on 25 endpoints are 25 findings, of which the comment lists 20.
+    for (i, case) in report.cases.iter_mut().enumerate() {
+        case.steps[1].endpoint = format!("/mobile/v2/notification/checkin-{i}");
+    }
+    report.findings = verdict_findings(&report.cases);
+    let md = report::render(ReportFormat::Markdown, &report);
+    assert_eq!(md.matches("- **FAIL**").count(), 20, "{md}");
+    assert!(md.contains("### Failures (25)") && md.contains("… and 5 more"), "{md}");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -587,6 +649,7 @@ fn markdown_lists_at_most_twenty_failures() {
 #[test]
 fn json_snapshot() {
     insta::assert_snapshot!("json_failing", rendered(ReportFormat::Json, &failing()));
+    insta::assert_snapshot!("json_incomplete", rendered(ReportFormat::Json, &incomplete()));
 }
 
 #[test]
@@ -605,7 +668,11 @@ fn rendered_reports_validate_against_the_committed_schema() {
         serde_json::from_str(&std::fs::read_to_string(common::project_root().join(report::json::SCHEMA_FILE)).unwrap())
             .unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
-    for report in [passing(), failing(), redact::deterministic(&failing()), load_report()] {
+    for report in
+        [passing(), failing(), incomplete(), redact::deterministic(&failing()), redact::deterministic(&incomplete())]
+            .into_iter()
+            .chain([load_report()])
+    {
         let json: Value = serde_json::from_str(&report::render(ReportFormat::Json, &report)).unwrap();
         let errors: Vec<String> = validator.iter_errors(&json).map(|e| format!("{}: {e}", e.instance_path())).collect();
         assert!(errors.is_empty(), "{errors:#?}");
@@ -631,6 +698,7 @@ fn rendered_reports_validate_against_the_committed_schema() {
 fn html_snapshots() {
     insta::assert_snapshot!("html_passing", rendered(ReportFormat::Html, &passing()));
     insta::assert_snapshot!("html_failing", rendered(ReportFormat::Html, &failing()));
+    insta::assert_snapshot!("html_incomplete", rendered(ReportFormat::Html, &incomplete()));
 }
 
 /// The HTML without its <pre> blocks (the evidence, where URLs are data).
@@ -648,7 +716,7 @@ fn outside_pre(html: &str) -> String {
 
 #[test]
 fn html_is_self_contained() {
-    for report in [passing(), failing(), load_report()] {
+    for report in [passing(), failing(), incomplete(), load_report()] {
         let html = report::render(ReportFormat::Html, &report);
         let outside = outside_pre(&html);
         assert!(!outside.contains("http://") && !outside.contains("https://"), "{outside}");
@@ -685,6 +753,113 @@ fn an_interrupted_run_is_marked_partial_in_every_format() {
     }
     assert!(report::terminal_summary(&failing(), false).contains(PARTIAL));
     assert!(!report::terminal_summary(&passing(), false).contains("PARTIAL"));
+}
+
+/// `text` without its HTML tags.
+fn without_tags(text: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in text.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `report` as if the run had stopped early for `stop`, with the verdict `run::verdict` gives it.
+fn stopped(mut report: RunReport, stop: Stop, reason: &str) -> RunReport {
+    report.interrupted = true;
+    report.stopped = Some(stop);
+    report.stop_reason = Some(reason.to_string());
+    report.verdict = verdict::run_verdict(&report.stats, &report.requirement_coverage, Some(stop));
+    report
+}
+
+/// Every human-facing format: the terminal summary, JUnit, Markdown and HTML (the JSON is the model,
+/// with its counts and `stop_reason`, not words).
+fn every_format(report: &RunReport) -> Vec<(String, String)> {
+    let mut out = vec![("terminal".to_string(), report::terminal_summary(report, false))];
+    out.extend(
+        [ReportFormat::Junit, ReportFormat::Markdown, ReportFormat::Html]
+            .map(|f| (format!("{f:?}"), report::render(f, report))),
+    );
+    out
+}
+
+#[test]
+fn every_format_shows_the_requirement_coverage_and_the_unchecked_must() {
+    let line = "MUST requirements verified 3/4, failed 0, not checked 1; 3 out of scope";
+    for (format, text) in every_format(&incomplete()) {
+        assert!(text.contains(line), "{format}: {text}");
+        assert!(text.contains("SHOULD requirements verified 0/0, failed 0, not checked 0; 2 out of scope"), "{format}");
+        assert!(text.contains("MV-ITEM-001") && text.contains("the technician has no notifications"), "{format}");
+        assert!(text.contains("INCOMPLETE") && text.contains("1 in-scope MUST requirement not checked"), "{format}");
+    }
+    // A load run gates on thresholds and certifies no coverage: no line of zeros.
+    for (format, text) in every_format(&load_report()) {
+        assert!(!text.contains("MUST requirements verified"), "{format}");
+    }
+}
+
+#[test]
+fn every_format_renders_the_grouped_findings() {
+    let headline = "MV2-CHECKIN-001 (MUST) /mobile/v2/notification/checkin: response matches the schema: /number (type) — once in 1 case";
+    for (format, text) in every_format(&failing()) {
+        if format == "Junit" {
+            continue;
+        }
+        // Markdown and HTML mark the endpoint and the link up; the words are the same.
+        let plain = without_tags(&text).replace('`', "").replace("&quot;", "\"");
+        assert!(plain.contains(headline), "{format}: {text}");
+        assert!(plain.contains("technician/check-in · step 2 \"check in\""), "{format}");
+    }
+}
+
+#[test]
+fn incomplete_and_stopped_runs_say_why_in_every_format() {
+    let interrupted = stopped(passing(), Stop::Interrupted, "interrupted by SIGTERM");
+    assert_eq!(interrupted.verdict, RunVerdict::Incomplete);
+    let broken = "the target stopped answering: 5 requests in a row got no answer (last: connection refused)";
+    let breaker = stopped(passing(), Stop::TargetStoppedAnswering, broken);
+    assert_eq!(breaker.verdict, RunVerdict::Error);
+    for (report, verdict, reason) in [
+        (incomplete(), "INCOMPLETE", "1 in-scope MUST requirement not checked"),
+        (interrupted, "INCOMPLETE", "interrupted by SIGTERM"),
+        (breaker, "ERROR", broken),
+    ] {
+        let summary = report::terminal_summary(&report, false);
+        assert!(summary.contains(&format!("verdict: {verdict} ({reason}")), "{summary}");
+        for (format, text) in every_format(&report) {
+            assert!(text.contains(verdict) && text.contains(reason), "{format}: {text}");
+        }
+        let html = report::render(ReportFormat::Html, &report);
+        assert!(html.contains(&format!("<div class=\"verdict {}\">", verdict.to_lowercase())), "{html}");
+        // The PARTIAL mark stays on every report of a run that stopped early.
+        for format in ReportFormat::ALL {
+            assert_eq!(report::render(format, &report).contains(PARTIAL), report.interrupted, "{format:?}");
+        }
+        let json = report::render(ReportFormat::Json, &report);
+        assert!(json.contains(&format!("\"verdict\": \"{}\"", verdict.to_lowercase())), "{json}");
+    }
+    // INCOMPLETE is yellow in the terminal, and has its own colour in the HTML.
+    assert!(report::terminal_summary(&incomplete(), true).contains("\x1b[1;33mINCOMPLETE"));
+    assert!(report::render(ReportFormat::Html, &incomplete()).contains(".incomplete { color: var(--incomplete); }"));
+}
+
+#[test]
+fn the_totals_count_steps_skipped_and_cases_not_run() {
+    let f = failing();
+    assert_eq!((f.stats.steps, f.stats.steps_skipped, f.stats.cases_not_run), (5, 1, 1));
+    let summary = report::terminal_summary(&f, false);
+    assert!(summary.contains("│ not run │ steps │ steps skipped │"), "{summary}");
+    let md = report::render(ReportFormat::Markdown, &f);
+    assert!(md.contains("| not run | steps | steps skipped |") && md.contains("| 1 | 5 | 1 |"), "{md}");
+    let html = report::render(ReportFormat::Html, &f);
+    assert!(html.contains("<th class=\"n\">not run</th><th class=\"n\">steps</th><th class=\"n\">steps skipped</th>"));
 }
 
 #[test]
@@ -739,4 +914,71 @@ fn the_deterministic_copy_hides_time_ports_sessions_and_clock_numbers() {
     // Everything else is kept: the verdicts and the evidence.
     assert_eq!((d.verdict, &d.stats), (original.verdict, &original.stats));
     assert_eq!(d.cases[1].steps[1].checks, original.cases[1].steps[1].checks);
+}
+
+// ---------------------------------------------------------------------------------------------
+// size: a real run against a broken target
+
+/// Runs every suite in-process against the reference server with `faults`, on the built-in data
+/// or the data set at `data` (relative to the project).
+async fn run_with_faults(faults: &[&str], data: Option<&str>) -> RunReport {
+    use itsm_conform::run::{self, Credentials, RunConfig, RunHandle};
+    use itsm_conform::server::{self, DataSet, FaultSet, ServerConfig};
+
+    let registry = common::registry();
+    let mut config = ServerConfig::local();
+    config.faults = FaultSet::new(faults.iter().map(|f| f.parse().expect("a fault of the catalogue")).collect());
+    if let Some(data) = data {
+        let text = std::fs::read_to_string(common::project_root().join(data)).unwrap();
+        config.data = DataSet::parse(data, &text).expect("valid data set");
+    }
+    let server = server::start(config, registry.spec().clone()).await.expect("server starts");
+    let suites = itsm_conform::suite::load_dir(&common::project_root().join("suites"), registry.spec())
+        .unwrap_or_else(|d| panic!("suites load:\n{d}"));
+    let config = RunConfig::new(server.base_url(), Credentials::of_reference(&server), suites);
+    let report = run::run_suites(&config, registry, &RunHandle::default(), &run::engine::NoProgress)
+        .await
+        .expect("the run completes");
+    server.shutdown().await;
+    report
+}
+
+/// A target that drops a member from every list item and sends numbers as strings breaks the same
+/// requirements however many items it lists: the findings are as many with other data, and the
+/// HTML report (every finding with its first examples and evidence) stays small.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reports_of_a_broken_target_stay_small_and_do_not_grow_with_its_data() {
+    const FAULTS: [&str; 2] = ["drop-field", "number-as-string"];
+    const HTML_LIMIT: usize = 300 * 1024;
+    let builtin = run_with_faults(&FAULTS, None).await;
+    let other = run_with_faults(&FAULTS, Some("suites/data/other-vendor.json")).await;
+    for (data, r) in [("built-in", &builtin), ("other-vendor", &other)] {
+        assert_eq!(r.verdict, RunVerdict::Fail, "{data}");
+        let size = |format| report::render(format, r).len();
+        let failed: usize = r.findings.iter().map(|g| g.occurrences).sum();
+        println!(
+            "{data} data: {} findings ({failed} failed checks, {} MUST failures) in {} cases; \
+             HTML {:.1} KB, JSON {:.1} KB, Markdown {:.1} KB, JUnit {:.1} KB, terminal {} lines",
+            r.findings.len(),
+            r.stats.must_failures,
+            r.stats.cases,
+            size(ReportFormat::Html) as f64 / 1024.0,
+            size(ReportFormat::Json) as f64 / 1024.0,
+            size(ReportFormat::Markdown) as f64 / 1024.0,
+            size(ReportFormat::Junit) as f64 / 1024.0,
+            report::terminal_summary(r, false).lines().count(),
+        );
+        assert!(size(ReportFormat::Html) < HTML_LIMIT, "{data}: the HTML report is {} bytes", size(ReportFormat::Html));
+    }
+    let kinds = |r: &RunReport| -> std::collections::BTreeSet<String> {
+        r.findings.iter().map(|g| format!("{:?} {:?} {} {}", g.outcome, g.requirement, g.endpoint, g.kind)).collect()
+    };
+    let (a, b) = (kinds(&builtin), kinds(&other));
+    assert_eq!(
+        builtin.findings.len(),
+        other.findings.len(),
+        "only with the built-in data: {:#?}\nonly with other-vendor: {:#?}",
+        a.difference(&b).collect::<Vec<_>>(),
+        b.difference(&a).collect::<Vec<_>>()
+    );
 }

@@ -5,10 +5,13 @@
 use minijinja::{AutoEscape, Environment, Output, State, UndefinedBehavior, Value};
 use serde::Serialize;
 
-use super::findings::{findings, Finding};
 use super::labels;
 use super::load_section::{self, LoadSection};
-use crate::run::model::{EndpointCoverage, Outcome, RunReport, RunStats, RunVerdict};
+use super::{findings, requirements};
+use crate::run::model::{
+    Coverage, EndpointCoverage, FindingExample, FindingGroup, Outcome, RequirementVerdict, RunReport, RunStats,
+    RunVerdict, Unchecked,
+};
 
 const TEMPLATE: &str = include_str!("templates/report.html");
 
@@ -26,17 +29,37 @@ struct View<'a> {
     selection: String,
     notes: &'a [String],
     verdict: &'static str,
-    /// Serializes lowercase (`pass`), the CSS class.
+    /// Serializes lowercase (`pass`, `incomplete`), the CSS class.
     verdict_class: RunVerdict,
     reason: String,
     partial: Option<String>,
     stats: &'a RunStats,
+    /// None for a load run, which certifies no requirement coverage.
+    requirement_coverage: Option<CoverageView<'a>>,
     findings: Vec<FindingView>,
     requirements: Vec<RequirementRow<'a>>,
     coverage: &'a [EndpointCoverage],
     covered: usize,
     skipped: Vec<SkippedRow<'a>>,
     load: Option<LoadSection>,
+}
+
+#[derive(Serialize)]
+struct CoverageView<'a> {
+    lines: [String; 2],
+    /// Every in-scope MUST no check reached, in full.
+    unchecked: Vec<RequirementRow<'a>>,
+    /// What the run did not set out to check, or what did not apply, grouped by why.
+    unscoped: Vec<UnscopedView<'a>>,
+}
+
+#[derive(Serialize)]
+struct UnscopedView<'a> {
+    /// Serializes as the kind (`slow_tier`): the anchor.
+    why: Unchecked,
+    title: &'static str,
+    hint: &'static str,
+    requirements: Vec<RequirementRow<'a>>,
 }
 
 #[derive(Serialize)]
@@ -49,19 +72,35 @@ struct RequirementRow<'a> {
     class: Outcome,
     checks: usize,
     failures: usize,
+    coverage: &'static str,
+    /// Serializes snake_case (`not_checked`), the CSS class.
+    coverage_class: Coverage,
+    /// Why it was not checked, in words, and where.
+    why: Option<&'static str>,
+    detail: Option<&'a str>,
 }
 
 #[derive(Serialize)]
 struct FindingView {
     outcome: &'static str,
     class: Outcome,
-    case_id: String,
-    step: String,
-    /// The requirement and check; a harness error's message goes in `error`, inside a <pre> like
-    /// all evidence (it often names the target URL).
-    headline: String,
-    error: Option<String>,
+    /// `MV-ITEM-001 (MUST)` or `harness error`; linked to its row of the requirements table.
+    label: String,
     requirement_anchor: Option<String>,
+    endpoint: String,
+    /// The kind of deviation. A harness error's goes in a <pre>, like all evidence: it names the
+    /// target URL.
+    kind: String,
+    error: bool,
+    /// `80 times in 40 cases`.
+    count: String,
+    examples: Vec<ExampleView>,
+}
+
+#[derive(Serialize)]
+struct ExampleView {
+    place: String,
+    error: Option<String>,
     expected: Option<String>,
     actual: Option<String>,
     instance_path: Option<String>,
@@ -140,21 +179,21 @@ fn view(report: &RunReport) -> View<'_> {
         reason: labels::verdict_reason(report),
         partial: report.interrupted.then(labels::partial_line),
         stats: &report.stats,
-        findings: findings(report).iter().map(|f| finding_view(report, f)).collect(),
-        requirements: report
-            .requirements
-            .iter()
-            .map(|r| RequirementRow {
-                id: &r.id,
-                anchor: requirement_anchor(&r.id),
-                level: r.level.to_string(),
-                text: &r.text,
-                outcome: labels::outcome(r.outcome),
-                class: r.outcome,
-                checks: r.checks,
-                failures: r.failures,
-            })
-            .collect(),
+        requirement_coverage: requirements::shown(report).then(|| CoverageView {
+            lines: requirements::lines(report),
+            unchecked: requirements::unchecked_musts(report).into_iter().map(requirement_row).collect(),
+            unscoped: requirements::unscoped(report)
+                .into_iter()
+                .map(|g| UnscopedView {
+                    why: g.why,
+                    title: g.title,
+                    hint: g.hint,
+                    requirements: g.requirements.into_iter().map(requirement_row).collect(),
+                })
+                .collect(),
+        }),
+        findings: report.findings.iter().map(|g| finding_view(report, g)).collect(),
+        requirements: report.requirements.iter().map(requirement_row).collect(),
         coverage: &report.coverage,
         covered: report.coverage.iter().filter(|e| e.calls > 0).count(),
         skipped: report
@@ -167,43 +206,89 @@ fn view(report: &RunReport) -> View<'_> {
     }
 }
 
+fn requirement_row(r: &RequirementVerdict) -> RequirementRow<'_> {
+    RequirementRow {
+        id: &r.id,
+        anchor: requirement_anchor(&r.id),
+        level: r.level.to_string(),
+        text: &r.text,
+        outcome: labels::outcome(r.outcome),
+        class: r.outcome,
+        checks: r.checks,
+        failures: r.failures,
+        coverage: labels::coverage(r.coverage),
+        coverage_class: r.coverage,
+        why: r.why.map(labels::why),
+        detail: r.detail.as_deref(),
+    }
+}
+
 fn requirement_anchor(id: &str) -> String {
     format!("req-{id}")
 }
 
-fn finding_view(report: &RunReport, f: &Finding) -> FindingView {
-    let check = f.check;
+/// A request and response this long is cut in the HTML: every group's first example shows one, and
+/// a few KB say what the target answered without one list answer filling the report.
+const BODY_SHOWN: usize = 4 * 1024;
+
+fn finding_view(report: &RunReport, g: &FindingGroup) -> FindingView {
     FindingView {
-        outcome: labels::outcome(f.outcome),
-        class: f.outcome,
-        case_id: f.case.id.clone(),
-        step: labels::step(f.step_index, f.step),
-        headline: if check.is_some() { f.headline() } else { "harness error".to_string() },
-        error: if check.is_some() { None } else { f.step.error.clone() },
+        outcome: labels::outcome(g.outcome),
+        class: g.outcome,
+        label: findings::label(g),
         // Only to a row of the requirements table (a load report's THRESHOLD has none).
-        requirement_anchor: f
-            .requirement()
-            .filter(|(id, _)| report.requirements.iter().any(|r| r.id == *id))
-            .map(|(id, _)| requirement_anchor(id)),
-        expected: check.and_then(|c| c.expected.clone()),
-        actual: check.and_then(|c| c.actual.clone()),
-        instance_path: check.and_then(|c| c.instance_path.clone()),
-        schema_path: check.and_then(|c| c.schema_path.clone()),
-        request: f
-            .step
-            .request
-            .as_ref()
-            .map(|r| format!("{} {}\nContent-Type: {}\n\n{}", r.method, r.url, r.content_type, r.body)),
-        response: f.step.response.as_ref().map(|r| {
+        requirement_anchor: g
+            .requirement
+            .as_deref()
+            .filter(|id| report.requirements.iter().any(|r| r.id == *id))
+            .map(requirement_anchor),
+        endpoint: g.endpoint.clone(),
+        kind: g.kind.clone(),
+        error: findings::is_error(g),
+        count: findings::count(g),
+        examples: g.examples.iter().enumerate().map(|(i, ex)| example_view(report, g, ex, i == 0)).collect(),
+    }
+}
+
+/// An example's evidence; the first of a group also shows the exchange itself, from its step.
+fn example_view(report: &RunReport, g: &FindingGroup, ex: &FindingExample, exchange: bool) -> ExampleView {
+    let step = exchange
+        .then(|| report.cases.iter().find(|c| c.id == ex.case))
+        .flatten()
+        .and_then(|c| c.steps.get(ex.step_index));
+    let error = findings::is_error(g);
+    ExampleView {
+        place: findings::place(g, ex),
+        error: if error { ex.actual.clone() } else { None },
+        expected: ex.expected.clone(),
+        actual: if error { None } else { ex.actual.clone() },
+        instance_path: ex.instance_path.clone(),
+        schema_path: ex.schema_path.clone(),
+        request: step
+            .and_then(|s| s.request.as_ref())
+            .map(|r| format!("{} {}\nContent-Type: {}\n\n{}", r.method, r.url, r.content_type, cut(&r.body))),
+        response: step.and_then(|s| s.response.as_ref()).map(|r| {
             let truncated = if r.truncated { "\n\n[body truncated]" } else { "" };
             format!(
                 "HTTP {} · {}\nContent-Type: {}\n\n{}{truncated}",
                 r.status,
                 labels::seconds(r.duration_ms),
                 r.content_type,
-                r.body
+                cut(&r.body)
             )
         }),
-        curl: f.step.curl.clone(),
+        curl: ex.curl.clone(),
+    }
+}
+
+/// `body`, or its first [`BODY_SHOWN`] characters and how much was left out (the JSON report has it).
+fn cut(body: &str) -> String {
+    match body.char_indices().nth(BODY_SHOWN) {
+        Some((at, _)) => format!(
+            "{}\n\n[cut here at {BODY_SHOWN} characters of {}: the JSON report has the rest]",
+            &body[..at],
+            body.chars().count()
+        ),
+        None => body.to_string(),
     }
 }

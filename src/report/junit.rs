@@ -16,19 +16,27 @@
 //!
 //! The element is chosen from the case outcome decided in `run::verdict`: Fail → `<failure>`,
 //! Error → `<error>` (the tool could not run it, so CI can tell "broken target" from "broken
-//! harness"), Skipped → `<skipped>`. SHOULD warnings do not fail a case, so they go to system-out.
+//! harness"), Skipped → `<skipped>` with why (a case not run says so). SHOULD warnings do not fail a
+//! case, so they go to system-out. A case's details are its own checks grouped the way the run's
+//! findings are, so a list step failing in every item is one entry with its count.
+//!
+//! Requirement coverage: its counts are properties of every suite, and a last suite,
+//! `requirements`, holds one testcase that lists the MUST requirements left unchecked.
 
 use std::fmt::Write as _;
 use std::time::Duration;
 
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite, XmlString};
 
-use super::findings::{findings, Finding};
 use super::labels::{self, PARTIAL};
-use crate::run::model::{CaseResult, Outcome, RunReport};
+use super::{findings, requirements};
+use crate::run::model::{CaseResult, FindingGroup, LevelCoverage, Outcome, RunReport};
+
+/// The suite and testcase of the requirement coverage.
+const COVERAGE_SUITE: &str = "requirements";
+const COVERAGE_CASE: &str = "requirements/every in-scope MUST requirement checked";
 
 pub fn render(report: &RunReport) -> String {
-    let all = findings(report);
     let mut junit = Report::new(report.tool.as_str());
     junit.set_time(Duration::from_millis(report.duration_ms));
 
@@ -45,22 +53,32 @@ pub fn render(report: &RunReport) -> String {
     }
 
     for (name, cases) in suites {
-        let mut suite = TestSuite::new(name);
+        let mut suite = new_suite(report, name);
         suite.set_time(Duration::from_millis(cases.iter().map(|c| c.duration_ms).sum()));
-        // quick-junit takes a chrono timestamp; the model keeps RFC 3339 text (which the
-        // deterministic copy replaces), so it goes in as the attribute it would become.
-        suite.extra.insert(XmlString::new("timestamp"), XmlString::new(&report.started_at));
-        suite.add_properties(properties(report));
-        if report.interrupted {
-            suite.set_system_out(format!("{}\n", labels::partial_line()));
-        }
         for case in cases {
-            let case_findings: Vec<&Finding> = all.iter().filter(|f| std::ptr::eq(f.case, case)).collect();
-            suite.add_test_case(test_case(case, &case_findings));
+            suite.add_test_case(test_case(case));
         }
         junit.add_test_suite(suite);
     }
+    if requirements::shown(report) {
+        let mut suite = new_suite(report, COVERAGE_SUITE);
+        suite.set_time(Duration::ZERO);
+        suite.add_test_case(coverage_case(report));
+        junit.add_test_suite(suite);
+    }
     junit.to_string().expect("JUnit XML serializes to memory")
+}
+
+fn new_suite(report: &RunReport, name: &str) -> TestSuite {
+    let mut suite = TestSuite::new(name);
+    // quick-junit takes a chrono timestamp; the model keeps RFC 3339 text (which the
+    // deterministic copy replaces), so it goes in as the attribute it would become.
+    suite.extra.insert(XmlString::new("timestamp"), XmlString::new(&report.started_at));
+    suite.add_properties(properties(report));
+    if report.interrupted {
+        suite.set_system_out(format!("{}\n", labels::partial_line()));
+    }
+    suite
 }
 
 fn properties(report: &RunReport) -> Vec<Property> {
@@ -70,6 +88,7 @@ fn properties(report: &RunReport) -> Vec<Property> {
         Property::new("spec-version", report.spec_version.as_str()),
         Property::new("started-at", report.started_at.as_str()),
         Property::new("verdict", labels::verdict(report.verdict)),
+        Property::new("verdict-reason", labels::verdict_reason(report)),
     ];
     if !report.selection.is_empty() {
         props.push(Property::new("selection", report.selection.join(" ")));
@@ -77,24 +96,76 @@ fn properties(report: &RunReport) -> Vec<Property> {
     if report.interrupted {
         props.push(Property::new("partial", PARTIAL));
     }
+    if requirements::shown(report) {
+        let c = &report.requirement_coverage;
+        props.extend(coverage_properties("must", &c.must));
+        props.extend(coverage_properties("should", &c.should));
+    }
     props
 }
 
-fn test_case(case: &CaseResult, case_findings: &[&Finding]) -> TestCase {
-    let first = |outcome: Outcome| case_findings.iter().find(|f| f.outcome == outcome);
+/// `must-verified`, `must-in-scope` … : numbers a dashboard or a script can plot or gate on.
+fn coverage_properties(level: &str, c: &LevelCoverage) -> Vec<Property> {
+    [
+        ("verified", c.verified),
+        ("in-scope", c.in_scope()),
+        ("failed", c.failed),
+        ("not-checked", c.not_checked),
+        ("not-applicable", c.not_applicable),
+        ("out-of-scope", c.out_of_scope),
+    ]
+    .into_iter()
+    .map(|(name, n)| Property::new(format!("{level}-{name}"), n.to_string()))
+    .collect()
+}
+
+/// The unchecked MUST requirements as a testcase of their own rather than the suites' system-out:
+/// dashboards (Jenkins, GitLab, Azure DevOps, the GitHub JUnit actions) list testcases and their
+/// messages, while most ignore a suite's system-out. It is `<skipped>` while any is unchecked: not
+/// a failure of the target, but what keeps the run from PASS (INCOMPLETE), said where CI looks.
+fn coverage_case(report: &RunReport) -> TestCase {
+    let unchecked = requirements::unchecked_musts(report);
+    let status = if unchecked.is_empty() {
+        TestCaseStatus::success()
+    } else {
+        let n = unchecked.len();
+        let mut s = TestCaseStatus::skipped();
+        s.set_message(format!("{n} in-scope MUST requirement{} not checked", if n == 1 { "" } else { "s" }));
+        s
+    };
+    let mut tc = TestCase::new(COVERAGE_CASE, status);
+    tc.set_classname(COVERAGE_SUITE);
+    tc.set_time(Duration::ZERO);
+    let mut out = String::new();
+    for line in requirements::lines(report).iter().chain(&requirements::unscoped_counts(report)) {
+        let _ = writeln!(out, "{line}");
+    }
+    if !unchecked.is_empty() {
+        let _ = writeln!(out, "MUST requirements not checked ({}):", unchecked.len());
+        for r in unchecked {
+            let _ = writeln!(out, "  {}", requirements::unchecked_line(r));
+        }
+    }
+    tc.set_system_out(out);
+    tc
+}
+
+fn test_case(case: &CaseResult) -> TestCase {
+    let groups = findings::of_case(case);
+    let first = |outcome: Outcome| groups.iter().find(|g| g.outcome == outcome);
     let status = match case.outcome {
         Outcome::Fail => {
             let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
-            s.set_message(first(Outcome::Fail).map_or_else(|| "a MUST failed".to_string(), |f| message(f)));
+            s.set_message(first(Outcome::Fail).map_or_else(|| "a MUST failed".to_string(), findings::message));
             s.set_type("MUST");
-            s.set_description(details(case_findings, |o| o != Outcome::Warn));
+            s.set_description(details(&groups, |o| o != Outcome::Warn));
             s
         }
         Outcome::Error => {
             let mut s = TestCaseStatus::non_success(NonSuccessKind::Error);
-            s.set_message(first(Outcome::Error).map_or_else(|| "harness error".to_string(), |f| message(f)));
+            s.set_message(first(Outcome::Error).map_or_else(|| "harness error".to_string(), findings::message));
             s.set_type("harness error");
-            s.set_description(details(case_findings, |o| o != Outcome::Warn));
+            s.set_description(details(&groups, |o| o != Outcome::Warn));
             s
         }
         Outcome::Skipped => {
@@ -108,27 +179,31 @@ fn test_case(case: &CaseResult, case_findings: &[&Finding]) -> TestCase {
     tc.set_classname(case.suite.as_str());
     tc.set_assertions(case.steps.iter().map(|s| s.checks.len()).sum());
     tc.set_time(Duration::from_millis(case.duration_ms));
-    if case_findings.iter().any(|f| f.outcome == Outcome::Warn) {
-        tc.set_system_out(details(case_findings, |o| o == Outcome::Warn));
+    if groups.iter().any(|g| g.outcome == Outcome::Warn) {
+        tc.set_system_out(details(&groups, |o| o == Outcome::Warn));
     }
     tc
 }
 
-/// `MV2-CHECKIN-003 (MUST): response matches the schema; expected integer, actual string "12"`.
-fn message(f: &Finding) -> String {
-    match f.expected_actual() {
-        Some(ea) => format!("{}; {ea}", f.headline()),
-        None => f.headline(),
-    }
-}
-
-/// Each selected finding as a block: the outcome and step, then its evidence, one field a line.
-fn details(case_findings: &[&Finding], select: impl Fn(Outcome) -> bool) -> String {
+/// Each selected group as a block: its outcome, requirement, endpoint, kind and count in the case,
+/// then each example's step and evidence, one field a line.
+fn details(groups: &[FindingGroup], select: impl Fn(Outcome) -> bool) -> String {
     let mut out = String::new();
-    for f in case_findings.iter().filter(|f| select(f.outcome)) {
-        let _ = writeln!(out, "{} {}", labels::outcome(f.outcome), labels::step(f.step_index, f.step));
-        for (label, value) in f.evidence() {
-            let _ = writeln!(out, "  {label:<12} {value}");
+    for g in groups.iter().filter(|g| select(g.outcome)) {
+        let _ = writeln!(
+            out,
+            "{} {} {}: {} — {}",
+            labels::outcome(g.outcome),
+            findings::label(g),
+            g.endpoint,
+            g.kind,
+            findings::times(g.occurrences)
+        );
+        for ex in &g.examples {
+            let _ = writeln!(out, "  {}", labels::step(ex.step_index, &ex.step, &g.endpoint));
+            for (label, value) in findings::evidence(g, ex) {
+                let _ = writeln!(out, "    {label:<8} {value}");
+            }
         }
     }
     out

@@ -1,14 +1,14 @@
-//! A short Markdown summary for a pull-request comment: the verdict, the totals, and the first
-//! failures; the full evidence is in the HTML report.
+//! A short Markdown summary for a pull-request comment: the verdict, the totals, requirement
+//! coverage, and the first findings (grouped) with their first examples; the HTML report has the rest.
 
 use std::fmt::Write as _;
 
-use super::findings::{findings, Finding};
 use super::labels::{self, PARTIAL, PARTIAL_WHY};
 use super::load_section::{self, CountRow, LoadSection};
-use crate::run::model::{Outcome, RunReport};
+use super::{findings, requirements};
+use crate::run::model::{FindingGroup, RunReport};
 
-/// More rows than this make the comment longer than reviewers read.
+/// More findings than this make the comment longer than reviewers read.
 const MAX_ROWS: usize = 20;
 /// Longer values are cut; the HTML report has them whole.
 const MAX_VALUE_CHARS: usize = 80;
@@ -33,33 +33,64 @@ pub fn render(report: &RunReport) -> String {
     );
 
     let s = &report.stats;
-    out.push_str(
-        "| cases | passed | warned | failed | errored | skipped | checks | MUST failures | SHOULD warnings |\n",
-    );
-    out.push_str("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-    let _ = writeln!(
-        out,
-        "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-        s.cases, s.passed, s.warned, s.failed, s.errored, s.skipped, s.checks, s.must_failures, s.should_failures
-    );
+    // Steps and cases not run beside the case counts: a run can pass every case it ran while
+    // steps were skipped and cases never ran.
+    let totals = [
+        ("cases", s.cases),
+        ("passed", s.passed),
+        ("warned", s.warned),
+        ("failed", s.failed),
+        ("errored", s.errored),
+        ("skipped", s.skipped),
+        ("not run", s.cases_not_run),
+        ("steps", s.steps),
+        ("steps skipped", s.steps_skipped),
+        ("checks", s.checks),
+        ("MUST failures", s.must_failures),
+        ("SHOULD warnings", s.should_failures),
+    ];
+    let _ = writeln!(out, "| {} |", totals.map(|(label, _)| label).join(" | "));
+    let _ = writeln!(out, "|{}", "---:|".repeat(totals.len()));
+    let _ = writeln!(out, "| {} |", totals.map(|(_, n)| n.to_string()).join(" | "));
 
+    if requirements::shown(report) {
+        requirement_coverage(&mut out, report);
+    }
     if let Some(load) = &report.load {
         load_tables(&mut out, &load_section::section(load));
     }
 
-    let all = findings(report);
-    let (warnings, failures): (Vec<&Finding>, Vec<&Finding>) = all.iter().partition(|f| f.outcome == Outcome::Warn);
+    let (failures, warnings) = findings::split(report);
     if !failures.is_empty() {
         let _ = writeln!(out, "\n### Failures ({})\n", failures.len());
-        table(&mut out, &failures);
+        list(&mut out, &failures);
     }
     // Warnings do not block a merge: folded, so they do not push the failures off the screen.
     if !warnings.is_empty() {
         let _ = writeln!(out, "\n<details><summary>SHOULD warnings ({})</summary>\n", warnings.len());
-        table(&mut out, &warnings);
+        list(&mut out, &warnings);
         out.push_str("\n</details>\n");
     }
     out
+}
+
+/// The coverage lines, the counts of what was out of scope, and the unchecked MUST requirements.
+fn requirement_coverage(out: &mut String, report: &RunReport) {
+    out.push_str("\n### Requirements\n\n");
+    for line in requirements::lines(report).iter().chain(&requirements::unscoped_counts(report)) {
+        let _ = writeln!(out, "- {}", text(line));
+    }
+    let unchecked = requirements::unchecked_musts(report);
+    if !unchecked.is_empty() {
+        let _ = writeln!(out, "\nMUST requirements not checked ({}):\n", unchecked.len());
+        for r in unchecked.iter().take(requirements::LISTED_UNCHECKED) {
+            let _ = writeln!(out, "- {}", text(&requirements::unchecked_line(r)));
+        }
+        if unchecked.len() > requirements::LISTED_UNCHECKED {
+            let more = unchecked.len() - requirements::LISTED_UNCHECKED;
+            let _ = writeln!(out, "- _… and {more} more (see the HTML report)_");
+        }
+    }
 }
 
 /// The figures of a load run: per request, the thresholds, the failures by requirement and status.
@@ -105,42 +136,56 @@ fn counts(out: &mut String, key: &str, rows: &[CountRow]) {
     }
 }
 
-fn table(out: &mut String, rows: &[&Finding]) {
-    out.push_str("| | requirement | endpoint | case | expected | actual |\n");
-    out.push_str("|---|---|---|---|---|---|\n");
-    for f in rows.iter().take(MAX_ROWS) {
-        let (requirement, expected, actual) = match f.check {
-            Some(c) => (
-                format!("{} ({})", c.requirement, c.level),
-                c.expected.as_deref().map_or_else(String::new, code),
-                c.actual.as_deref().map_or_else(String::new, code),
-            ),
-            None => {
-                ("harness error".to_string(), String::new(), f.step.error.as_deref().map_or_else(String::new, code))
-            }
-        };
+/// Each finding: its headline, then its first examples with their evidence, one line each.
+fn list(out: &mut String, groups: &[&FindingGroup]) {
+    for g in groups.iter().take(MAX_ROWS) {
+        // A harness error's kind is its message (it names the target URL): evidence, so code.
+        let kind = if findings::is_error(g) { span(&g.kind, false) } else { text(&g.kind) };
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {expected} | {actual} |",
-            labels::outcome(f.outcome),
-            text(&requirement),
-            code(&f.step.endpoint),
-            text(&f.case.id),
+            "- **{}** {} {}: {kind} — {}",
+            labels::outcome(g.outcome),
+            text(&findings::label(g)),
+            span(&g.endpoint, false),
+            findings::count(g)
         );
+        for ex in &g.examples {
+            let evidence: Vec<String> = findings::evidence(g, ex)
+                .into_iter()
+                // The curl line is kept whole: cut, it reproduces nothing.
+                .map(|(label, value)| format!("{label} {}", span(&value, label != "curl")))
+                .collect();
+            let _ = writeln!(out, "  - {}: {}", text(&findings::place(g, ex)), evidence.join(", "));
+        }
     }
-    if rows.len() > MAX_ROWS {
-        let _ = writeln!(out, "\n_and {} more_", rows.len() - MAX_ROWS);
+    if groups.len() > MAX_ROWS {
+        let _ = writeln!(out, "\n_… and {} more (see the HTML report)_", groups.len() - MAX_ROWS);
     }
 }
 
 /// A value as a code span inside a table cell: one line, cut to [`MAX_VALUE_CHARS`], pipes escaped
 /// (GitHub tables split cells on `|` even inside code spans) and a fence longer than any backtick run.
 fn code(value: &str) -> String {
-    let mut one_line: String = value.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one_line.chars().count() > MAX_VALUE_CHARS {
-        one_line = one_line.chars().take(MAX_VALUE_CHARS - 1).collect::<String>() + "…";
+    fenced(&one_line(value, true).replace('|', "\\|"))
+}
+
+/// A value as a code span in running text (a list item): one line, cut to [`MAX_VALUE_CHARS`] when
+/// `cut`. Pipes stay as they are: outside a table a backslash in a code span would show.
+fn span(value: &str, cut: bool) -> String {
+    fenced(&one_line(value, cut))
+}
+
+fn one_line(value: &str, cut: bool) -> String {
+    let one_line: String = value.split_whitespace().collect::<Vec<_>>().join(" ");
+    if cut && one_line.chars().count() > MAX_VALUE_CHARS {
+        one_line.chars().take(MAX_VALUE_CHARS - 1).collect::<String>() + "…"
+    } else {
+        one_line
     }
-    let one_line = one_line.replace('|', "\\|");
+}
+
+/// A code span around `one_line`, with a fence longer than any backtick run in it.
+fn fenced(one_line: &str) -> String {
     let longest_run = one_line.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest_run + 1);
     // A space keeps a value that starts or ends with a backtick apart from the fence.

@@ -21,6 +21,7 @@ mod labels;
 mod load_section;
 mod markdown;
 pub mod redact;
+mod requirements;
 mod terminal;
 
 use std::path::{Path, PathBuf};

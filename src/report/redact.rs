@@ -2,7 +2,7 @@
 //! every run (secrets are masked earlier, by the engine, with `crate::secrets`). It lives in the
 //! product, not in the tests, so every format can be rendered deterministically.
 
-use crate::run::model::{CheckResult, RequestRecord, ResponseRecord, RunReport, StepResult};
+use crate::run::model::{CheckResult, FindingExample, RequestRecord, ResponseRecord, RunReport, StepResult};
 
 /// Placeholders of [`deterministic`]; fixed text, so a snapshot diff shows only real changes.
 pub const TIME: &str = "[TIME]";
@@ -15,14 +15,25 @@ const CLOCK_FIELDS: [(&str, &str); 3] =
     [("dateTime", DATETIME), ("dateTimeMilliseconds", DATETIME), ("operationID", OPERATION_ID)];
 
 /// A copy of `report` with its nondeterminism replaced by fixed placeholders: the start time, every
-/// duration, ports in URLs, clock-derived numbers in bodies and session ids. A load section keeps
-/// its figures, like the evidence of a check (`load::summary::deterministic` blanks them too).
+/// duration, ports in URLs, clock-derived numbers in bodies and session ids, wherever the model
+/// repeats them (the steps, the findings' examples, the requirements' details, the stop reason). A
+/// load section keeps its figures, like the evidence of a check (`load::summary::deterministic`
+/// blanks them too).
 pub fn deterministic(report: &RunReport) -> RunReport {
     let mut r = report.clone();
     r.started_at = TIME.to_string();
     r.duration_ms = 0;
     r.target = text(&r.target);
     r.notes = r.notes.iter().map(|n| text(n)).collect();
+    map_opt(&mut r.stop_reason, text);
+    for requirement in &mut r.requirements {
+        map_opt(&mut requirement.detail, text);
+    }
+    for FindingExample { expected, actual, curl, .. } in r.findings.iter_mut().flat_map(|g| &mut g.examples) {
+        map_opt(expected, text);
+        map_opt(actual, text);
+        map_opt(curl, body);
+    }
     if let Some(load) = &mut r.load {
         load.started_at = TIME.to_string();
         load.duration_s = 0.0;

@@ -1,5 +1,6 @@
-//! The summary printed at the end of `itsm-conform run`: coverage tables, totals, the verdict, then
-//! every finding with the evidence needed to act on it without opening another report.
+//! The summary printed at the end of `itsm-conform run`: coverage tables, totals, requirement
+//! coverage, the verdict, then the findings (grouped) with the evidence needed to act on them
+//! without opening another report.
 
 use std::fmt::Write as _;
 
@@ -7,8 +8,8 @@ use tabled::builder::Builder;
 use tabled::settings::object::Columns;
 use tabled::settings::{Alignment, Style};
 
-use super::findings::findings;
 use super::labels::{self, PARTIAL, PARTIAL_WHY};
+use super::{findings, requirements, ReportFormat, RUN_PREFIX};
 use crate::run::model::{Outcome, RunReport, RunVerdict};
 
 /// ANSI styles behind one switch, so `color == false` can never leak an escape code.
@@ -83,40 +84,83 @@ pub fn terminal_summary(report: &RunReport, color: bool) -> String {
     if called > 0 {
         let _ = writeln!(out, "{}", endpoints_table(report));
     }
-    let _ = writeln!(out, "\nTotals\n{}", totals_table(report));
+    let _ = writeln!(out, "\nTotals\n{}\n{}", cases_table(report), checks_table(report));
+    if requirements::shown(report) {
+        requirement_coverage(&mut out, report);
+    }
 
     let _ = writeln!(out);
     if report.interrupted {
         let _ = writeln!(out, "{} ({PARTIAL_WHY})", paint.paint(Paint::YELLOW, PARTIAL));
     }
     let _ = writeln!(out, "verdict: {} ({})", paint.verdict(report.verdict), labels::verdict_reason(report));
-
-    let all = findings(report);
-    if !all.is_empty() {
-        let _ = writeln!(out, "\n{}", paint.paint(Paint::BOLD, &format!("Findings ({})", all.len())));
-    }
-    // A broken target can produce hundreds of findings; the terminal shows the first ones and the
-    // files have them all.
-    for f in all.iter().take(TERMINAL_FINDINGS) {
-        let _ = writeln!(out, "\n{} {} · {}", paint.outcome(f.outcome), f.case.id, labels::step(f.step_index, f.step));
-        for (label, value) in f.evidence() {
-            // Continuation lines of multi-line values (a curl with a body) stay under the value.
-            let value = value.replace('\n', &format!("\n{:19}", ""));
-            let _ = writeln!(out, "      {} {value}", paint.paint(Paint::DIM, &format!("{label:<12}")));
-        }
-    }
-    if all.len() > TERMINAL_FINDINGS {
-        let _ = writeln!(
-            out,
-            "\n… and {} more findings: see itsm-conform.html or itsm-conform.json",
-            all.len() - TERMINAL_FINDINGS
-        );
-    }
+    findings_section(&mut out, report, &paint);
     out
 }
 
-/// How many findings the terminal summary prints in full.
-const TERMINAL_FINDINGS: usize = 40;
+/// How many finding groups the terminal prints in full (up to three examples each, with evidence),
+/// and how many it names in all; the files have every one.
+const FULL_FINDINGS: usize = 10;
+const LISTED_FINDINGS: usize = 40;
+
+/// Where the rest is: the files `run` writes next to this summary.
+fn see_files() -> String {
+    format!("see {} or {}", ReportFormat::Html.file_name(RUN_PREFIX), ReportFormat::Json.file_name(RUN_PREFIX))
+}
+
+/// The coverage lines PASS rests on, the counts of what was out of scope, and every MUST left
+/// unchecked with why (the first [`requirements::LISTED_UNCHECKED`]).
+fn requirement_coverage(out: &mut String, report: &RunReport) {
+    let _ = writeln!(out, "\nRequirements");
+    for line in requirements::lines(report) {
+        let _ = writeln!(out, "{line}");
+    }
+    if let Some(counts) = requirements::unscoped_counts(report) {
+        let _ = writeln!(out, "{counts}");
+    }
+    let unchecked = requirements::unchecked_musts(report);
+    if !unchecked.is_empty() {
+        let _ = writeln!(out, "MUST requirements not checked ({}):", unchecked.len());
+        for r in unchecked.iter().take(requirements::LISTED_UNCHECKED) {
+            let _ = writeln!(out, "  - {}", requirements::unchecked_line(r));
+        }
+        if unchecked.len() > requirements::LISTED_UNCHECKED {
+            let more = unchecked.len() - requirements::LISTED_UNCHECKED;
+            let _ = writeln!(out, "  … and {more} more: {}", see_files());
+        }
+    }
+}
+
+/// The findings of the run model, most severe first: the first ones in full, then their headlines.
+fn findings_section(out: &mut String, report: &RunReport, paint: &Paint) {
+    let all = &report.findings;
+    if all.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n{}", paint.paint(Paint::BOLD, &format!("Findings ({})", all.len())));
+    for g in all.iter().take(FULL_FINDINGS) {
+        let _ = writeln!(out, "\n{} {}", paint.outcome(g.outcome), findings::headline(g));
+        for ex in &g.examples {
+            let _ = writeln!(out, "      {}", findings::place(g, ex));
+            for (label, value) in findings::evidence(g, ex) {
+                // Continuation lines of multi-line values (a curl with a body) stay under the value.
+                let value = value.replace('\n', &format!("\n{:17}", ""));
+                let _ = writeln!(out, "        {} {value}", paint.paint(Paint::DIM, &format!("{label:<8}")));
+            }
+        }
+    }
+    if all.len() > FULL_FINDINGS {
+        let _ = writeln!(out);
+    }
+    for g in all.iter().take(LISTED_FINDINGS).skip(FULL_FINDINGS) {
+        let _ = writeln!(out, "{} {}", paint.outcome(g.outcome), findings::headline(g));
+    }
+    if all.len() > FULL_FINDINGS {
+        let more = all.len().saturating_sub(LISTED_FINDINGS);
+        let shown = if more > 0 { format!("… and {more} more; ") } else { String::new() };
+        let _ = writeln!(out, "\n{shown}the examples and evidence of every finding: {}", see_files());
+    }
+}
 
 /// Coverage summed per group, in the order the groups first appear in the coverage list.
 fn groups_table(report: &RunReport) -> String {
@@ -157,36 +201,24 @@ fn endpoints_table(report: &RunReport) -> String {
     numeric(b, 2)
 }
 
-fn totals_table(report: &RunReport) -> String {
+/// Cases, with the steps beside them: a run can pass every case it ran while steps were skipped and
+/// cases never ran, and that must show here, not only in the requirement coverage.
+fn cases_table(report: &RunReport) -> String {
     let s = &report.stats;
     let mut b = Builder::default();
-    b.push_record([
-        "cases",
-        "passed",
-        "warned",
-        "failed",
-        "errored",
-        "skipped",
-        "checks",
-        "MUST failures",
-        "SHOULD warnings",
-        "harness errors",
-    ]);
+    b.push_record(["cases", "passed", "warned", "failed", "errored", "skipped", "not run", "steps", "steps skipped"]);
     b.push_record(
-        [
-            s.cases,
-            s.passed,
-            s.warned,
-            s.failed,
-            s.errored,
-            s.skipped,
-            s.checks,
-            s.must_failures,
-            s.should_failures,
-            s.harness_errors,
-        ]
-        .map(|n| n.to_string()),
+        [s.cases, s.passed, s.warned, s.failed, s.errored, s.skipped, s.cases_not_run, s.steps, s.steps_skipped]
+            .map(|n| n.to_string()),
     );
+    numeric(b, 0)
+}
+
+fn checks_table(report: &RunReport) -> String {
+    let s = &report.stats;
+    let mut b = Builder::default();
+    b.push_record(["checks", "MUST failures", "SHOULD warnings", "harness errors"]);
+    b.push_record([s.checks, s.must_failures, s.should_failures, s.harness_errors].map(|n| n.to_string()));
     numeric(b, 0)
 }
 
