@@ -58,10 +58,18 @@ pub struct TestServer {
     pub registry: std::sync::Arc<itsm_conform::schema::SchemaRegistry>,
 }
 
+/// The embedded spec, compiled once per test binary and shared (its validators are immutable;
+/// the branch validators it compiles on demand are cached inside it).
 pub fn registry() -> std::sync::Arc<itsm_conform::schema::SchemaRegistry> {
-    let (registry, _) =
-        itsm_conform::spec::load_checked(&itsm_conform::spec::SpecFiles::embedded()).expect("spec loads");
-    registry
+    static REGISTRY: std::sync::OnceLock<std::sync::Arc<itsm_conform::schema::SchemaRegistry>> =
+        std::sync::OnceLock::new();
+    REGISTRY
+        .get_or_init(|| {
+            let (registry, _) =
+                itsm_conform::spec::load_checked(&itsm_conform::spec::SpecFiles::embedded()).expect("spec loads");
+            registry
+        })
+        .clone()
 }
 
 impl TestServer {

@@ -151,7 +151,14 @@ async fn hostile_targets_give_failing_or_error_verdicts_with_reasons() {
             let reason = first
                 .error
                 .clone()
-                .or_else(|| first.checks.iter().find(|c| c.outcome != Outcome::Pass).and_then(|c| c.actual.clone()));
+                .or_else(|| {
+                    first
+                        .checks
+                        .iter()
+                        .find(|c| matches!(c.outcome, Outcome::Fail | Outcome::Warn | Outcome::Error))
+                        .and_then(|c| c.actual.clone())
+                })
+                .or_else(|| first.skipped_reason.clone());
             assert!(reason.is_some_and(|r| !r.is_empty()), "{behaviour:?}: case {} has no reason", case.id);
         }
         let dir = tempfile::tempdir().unwrap();

@@ -1557,7 +1557,7 @@ fn serve_list_faults_prints_the_catalogue() {
         assert!(line.starts_with(info.name), "{line}");
         assert!(line.contains(info.description), "{line}");
     }
-    assert!(out.contains("slow[:DURATION]") && out.contains("default 300ms"), "{out}");
+    assert!(out.contains("slow[:DURATION[@PATH]]") && out.contains("default 300ms"), "{out}");
 }
 
 #[test]

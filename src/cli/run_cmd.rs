@@ -172,7 +172,7 @@ async fn run_async(
         include_slow: args.include.contains(&TierArg::Slow),
         session_ttl,
         inputs,
-        breaker: crate::run::config::BREAKER_DEFAULT,
+        breaker: None,
         selection: Selection {
             groups: args.group.clone(),
             endpoints: args.endpoint.clone(),

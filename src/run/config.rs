@@ -215,13 +215,10 @@ pub struct RunConfig {
     pub session_ttl: Duration,
     /// Input only the vendor has (`data_query`), from `--data-query` or the credentials file.
     pub inputs: BTreeMap<String, String>,
-    /// Consecutive requests without an answer (timeouts, connection failures) that stop the run.
-    pub breaker: usize,
+    /// Consecutive requests without an answer (timeouts, connection failures) that stop the run;
+    /// default [`RunConfig::breaker_threshold`].
+    pub breaker: Option<usize>,
 }
-
-/// The circuit breaker's default: with `--jobs` in flight, a target that stopped answering is
-/// detected within about two timeouts.
-pub const BREAKER_DEFAULT: usize = 3;
 
 impl RunConfig {
     /// Every suite and generated case against `target`, with the defaults of `itsm-conform run`.
@@ -241,7 +238,15 @@ impl RunConfig {
             include_slow: false,
             session_ttl: Duration::from_secs(30 * 60),
             inputs,
-            breaker: BREAKER_DEFAULT,
+            breaker: None,
         }
+    }
+
+    /// The circuit breaker's threshold: twice the requests in flight (at least 3). A target that
+    /// stopped answering fails every request in flight within one timeout, and the next round
+    /// within a second one, so it stops the run in about two timeouts; one slow endpoint among
+    /// answering ones never gets that many in a row.
+    pub fn breaker_threshold(&self) -> usize {
+        self.breaker.unwrap_or(2 * self.jobs.max(1)).max(3)
     }
 }

@@ -500,7 +500,7 @@ async fn run_case(ctx: &Ctx<'_>, planned: &Planned, index: usize) -> CaseResult 
 /// Counts a request that got no answer; trips the circuit breaker at the configured count.
 fn no_answer(ctx: &Ctx<'_>, what: &str) {
     let count = ctx.unanswered.fetch_add(1, Ordering::SeqCst) + 1;
-    if count >= ctx.config.breaker.max(1) && !ctx.handle.is_cancelled() {
+    if count >= ctx.config.breaker_threshold() && !ctx.handle.is_cancelled() {
         ctx.handle.stop_with(
             Stop::TargetStoppedAnswering,
             format!("the target stopped answering: {count} requests in a row got no answer (last: {what})"),
