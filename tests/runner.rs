@@ -75,6 +75,30 @@ async fn the_clean_reference_passes_with_no_failure_and_no_warning() {
     assert_eq!(covered, 50, "every endpoint is exercised");
 }
 
+/// The slow tier against a server whose sessions live 2 s: GEN-SES-004 is checked (the only MUST
+/// out of scope without it) and holds, so no MUST is left out of scope.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_slow_tier_checks_session_expiry_against_a_short_session_lifetime() {
+    let registry = common::registry();
+    let mut config = ServerConfig::local();
+    config.session_ttl = Duration::from_secs(2);
+    let server = server::start(config, registry.spec().clone()).await.expect("server starts");
+    let mut run_config = RunConfig::new(server.base_url(), Credentials::of_reference(&server), suites(&registry));
+    run_config.include_slow = true;
+    run_config.session_ttl = Duration::from_secs(2);
+    let report = run::run_suites(&run_config, registry.clone(), &RunHandle::default(), &run::engine::NoProgress)
+        .await
+        .expect("the run completes");
+    server.shutdown().await;
+    let problems = failures(&report);
+    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    let expiry = report.requirements.iter().find(|r| r.id == "GEN-SES-004").unwrap();
+    assert_eq!(expiry.coverage, run::model::Coverage::Verified, "{expiry:?}");
+    let must = report.requirement_coverage.must;
+    assert_eq!((must.not_checked, must.out_of_scope), (0, 0), "{must:?}");
+    assert_eq!(report.verdict, RunVerdict::Pass);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn another_vendors_data_passes_too() {
     let text = std::fs::read_to_string(common::project_root().join("suites/data/other-vendor.json")).unwrap();

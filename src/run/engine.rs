@@ -590,13 +590,17 @@ async fn run_step(
         Ok(x) => x,
         Err(http::SendError::Timeout(e)) => {
             no_answer(ctx, &format!("{} timed out", step.call));
-            // The target took the request and did not answer in time: GEN-HTTP-006 (D-TIMEOUT).
+            // The target took the request and did not answer in time: GEN-HTTP-006, and nothing
+            // this step was to check could be checked (D-TIMEOUT).
             let mut check = checks::result(spec, "GEN-HTTP-006", false, "an answer within the timeout");
             check.expected = Some(format!("an answer within {} ms", ctx.config.timeout.as_millis()));
             check.actual = Some(e);
             result.checks.push(check);
+            let reason = format!("no answer within the timeout ({} ms)", ctx.config.timeout.as_millis());
+            result.skipped_reason = Some(reason.clone());
+            result.unchecked = Some(Unchecked::HarnessError);
             result.outcome = verdict::step_outcome(&result);
-            return (result, After::Stop(Unchecked::EarlierFailure, format!("step {} got no answer in time", n + 1)));
+            return (result, After::Stop(Unchecked::HarnessError, format!("step {} got no answer in time", n + 1)));
         }
         Err(http::SendError::Transport(e)) => {
             no_answer(ctx, &e);

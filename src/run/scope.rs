@@ -15,6 +15,22 @@ use crate::suite::{StatusSpec, StepDef};
 /// v2 getByUser has the MV2-GETBYUSER-002 envelope rule instead of the plain one (D-V2-GETBYUSER).
 const V2_GET_BY_USER: &str = "/mobile/v2/notification/getByUser";
 
+/// Every requirement some step of `suites` or of the cases generated from the spec can check, with
+/// every tier and input (what the catalogue test holds every MUST to).
+pub fn checkable(spec: &Spec, suites: &[crate::suite::LoadedSuite]) -> BTreeSet<String> {
+    let written = suites.iter().flat_map(|s| s.suite.cases.iter().cloned());
+    let generated = super::generate::generate(spec).into_iter().flat_map(|s| s.cases);
+    let mut out = BTreeSet::new();
+    for case in written.chain(generated) {
+        for step in &case.steps {
+            if let Some(endpoint) = spec.endpoint(&step.call) {
+                out.extend(step_can_check(spec, endpoint, step));
+            }
+        }
+    }
+    out
+}
+
 /// The requirements `step` can check on `endpoint`, whatever the target answers.
 pub fn step_can_check(spec: &Spec, endpoint: &Endpoint, step: &StepDef) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
