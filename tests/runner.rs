@@ -188,3 +188,42 @@ async fn an_interrupted_run_still_writes_partial_reports() {
         }
     }
 }
+
+/// One account for every role (`--user`): the case about another user's requests does not apply,
+/// and says why, instead of checking a user against itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_case_about_two_users_does_not_apply_when_one_account_plays_both() {
+    let registry = common::registry();
+    let server = server::start(ServerConfig::local(), registry.spec().clone()).await.unwrap();
+    let (user, password, _) =
+        server.credentials().into_iter().find(|(_, _, r)| format!("{r:?}") == "Requester").unwrap();
+    let lifecycle: Vec<suite::LoadedSuite> =
+        suites(&registry).into_iter().filter(|s| s.suite.name == "request-lifecycle").collect();
+    let config = RunConfig {
+        generated: false,
+        ..RunConfig::new(server.base_url(), Credentials::single(&user, &password), lifecycle)
+    };
+    let report =
+        run::run_suites(&config, registry.clone(), &RunHandle::default(), &run::engine::NoProgress).await.unwrap();
+    server.shutdown().await;
+    let case = report.cases.iter().find(|c| c.name == "getByUser of another user does not list the request").unwrap();
+    assert_eq!(case.outcome, Outcome::Skipped);
+    let step = &case.steps[0];
+    assert_eq!(step.unchecked, Some(run::model::Unchecked::NotApplicable));
+    assert!(step.skipped_reason.as_deref().unwrap().contains("one account plays requester and technician"), "{step:?}");
+}
+
+/// A schema failure on an answer does not stop the read-backs after it: only a missing value does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn read_backs_still_run_after_a_schema_failure() {
+    let registry = common::registry();
+    let mut config = ServerConfig::local();
+    config.faults = itsm_conform::server::FaultSet::new(vec!["drop-field".parse().unwrap()]);
+    let (report, _, _) = run_against(config, Duration::from_secs(10)).await;
+    let case = report.cases.iter().find(|c| c.name.starts_with("a field day")).unwrap();
+    let newest = case.steps.iter().position(|s| s.name.starts_with("newest notifications")).unwrap();
+    assert_eq!(case.steps[newest].outcome, Outcome::Fail, "getNewest breaks MV-ITEM-001 (no taskId)");
+    let ran_after = case.steps[newest + 1..].iter().filter(|s| s.response.is_some()).count();
+    assert!(ran_after > 10, "the steps after it ran: {ran_after}");
+    drop(registry);
+}

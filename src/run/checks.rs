@@ -482,6 +482,21 @@ fn content_check(spec: &Spec, check: &CheckDef, body: &Value, vars: &Vars) -> Ch
         }
         if let Some(fields) = &check.none {
             let fields = render_map(fields, vars)?;
+            // Items that carry none of the members named cannot break the rule or keep it: when
+            // the list has items and none carries them all (an optional member the target does not
+            // send, like `inChekin`), the rule does not apply to this target.
+            if let Some(list) = items.filter(|l| !l.is_empty()) {
+                if !list.iter().any(|i| fields.keys().all(|k| i.get(k).is_some())) {
+                    let members: Vec<&str> = fields.keys().map(String::as_str).collect();
+                    return Ok(unchecked(
+                        spec,
+                        &check.requirement,
+                        Unchecked::NotApplicable,
+                        name("has no matching item"),
+                        format!("no item of {} carries {}", name("").trim_end(), members.join(" and ")),
+                    ));
+                }
+            }
             let found = items.and_then(|list| list.iter().find(|i| matches_fields(i, &fields)));
             let ok = items.is_some() && found.is_none();
             return Ok(with(

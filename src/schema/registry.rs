@@ -373,3 +373,38 @@ fn attribute(
 fn annotation(node: &Value) -> Option<String> {
     node.get("x-requirement").and_then(Value::as_str).map(String::from)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn registry() -> SchemaRegistry {
+        let (registry, _) = crate::spec::load_checked(&crate::spec::SpecFiles::embedded()).expect("the spec loads");
+        Arc::try_unwrap(registry).unwrap_or_else(|r| SchemaRegistry::compile(r.spec().clone()).unwrap())
+    }
+
+    #[test]
+    fn a_failed_any_of_names_the_closest_form_and_the_missing_member() {
+        let registry = registry();
+        let body = json!({"dateTime": 1, "operationID": 2, "error": null, "request": {"numberOrigin": "x"}});
+        let violations = registry.check("/services/request/create", Side::Response, &body);
+        let v = violations.iter().find(|v| v.message.contains("allowed forms")).expect("an anyOf violation");
+        assert_eq!(v.requirement, "REQ-COMMON-001");
+        assert!(v.message.contains("closest, form 1 of 2 (the request under `request`"), "{}", v.message);
+        assert!(v.message.contains("\"number\" is a required property"), "{}", v.message);
+    }
+
+    #[test]
+    fn one_rule_broken_in_every_item_is_one_violation_that_counts_them() {
+        let registry = registry();
+        let item = json!({"number": 1, "type": 1, "date": null, "endSLA": null, "timeFlag": 0, "task": "t", "service": "s", "waiting": 0});
+        let body = json!({"dateTime": 1, "operationID": 2, "error": null, "notifications": vec![item; 90]});
+        let violations = registry.check("/mobile/v2/notification/getNewest", Side::Response, &body);
+        assert_eq!(violations.len(), 1, "{violations:?}");
+        let v = &violations[0];
+        assert_eq!((v.occurrences, v.out_of.clone()), (90, Some(("/notifications".to_string(), 90))));
+        assert_eq!(v.instance_path, "/notifications/0/taskId");
+        assert!(v.summary().contains("(in 90 of 90 items)"), "{}", v.summary());
+    }
+}
