@@ -96,7 +96,7 @@ pub async fn run(plan: &LoadPlan, registry: Arc<SchemaRegistry>, target: &Target
         attack = attack.register_scenario(scenario::goose_scenario(&rt, s, *weight).map_err(|e| e.to_string())?);
     }
     goose::reset_killswitch();
-    let started_at = crate::server::world::iso(
+    let started_at = crate::time::iso(
         i64::try_from(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis()))
             .unwrap_or(0),
     );

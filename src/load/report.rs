@@ -8,11 +8,11 @@ use serde_json::Value;
 use super::plan::LoadPlan;
 use super::summary::LoadSummary;
 use super::threshold::{self, ThresholdVerdict};
-use crate::run::model::{
+use crate::model::verdict;
+use crate::model::{
     CaseResult, CheckResult, Outcome, RequirementCoverage, RunReport, StepResult, Stop, FORMAT_VERSION, SPEC_VERSION,
     TOOL,
 };
-use crate::run::verdict;
 use crate::spec::{Level, Spec};
 
 /// The suite of every case of a load report.
@@ -50,7 +50,7 @@ pub fn to_run_report(summary: &LoadSummary, spec: &Spec, selection: Vec<String>)
         requirement_coverage: RequirementCoverage::default(),
         requirements,
         coverage: Vec::new(),
-        findings: crate::run::findings::group(&cases),
+        findings: crate::model::findings::group(&cases),
         cases,
         selection,
         notes: summary.stop_reason.iter().map(|r| format!("stopped early: {r}")).collect(),

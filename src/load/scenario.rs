@@ -309,7 +309,7 @@ impl Runtime {
                 "unique" => Value::String(format!("{}-{user}-{seq}", self.run_id)),
                 "seq" => Value::from(seq),
                 "now_ms" => Value::from(now),
-                _ => Value::String(crate::server::world::iso(now)),
+                _ => Value::String(crate::time::iso(now)),
             };
             vars.insert((*b).to_string(), value);
         }
@@ -660,7 +660,7 @@ mod tests {
 
     #[test]
     fn builtin_scenarios_load_against_the_spec() {
-        let (registry, _) = crate::spec::load_checked(&crate::spec::SpecFiles::embedded()).unwrap();
+        let (registry, _) = crate::schema::load_checked(&crate::spec::SpecFiles::embedded()).unwrap();
         for (name, _) in BUILTIN {
             let s = load(name, registry.spec()).unwrap_or_else(|d| panic!("{name}: {d}"));
             assert!(!s.setup.is_empty() && !s.steps.is_empty(), "{name}");
@@ -673,7 +673,7 @@ mod tests {
 
     #[test]
     fn a_scenario_with_one_case_is_rejected() {
-        let (registry, _) = crate::spec::load_checked(&crate::spec::SpecFiles::embedded()).unwrap();
+        let (registry, _) = crate::schema::load_checked(&crate::spec::SpecFiles::embedded()).unwrap();
         let text = "name: x\ncases:\n  - name: only\n    steps:\n      - call: /services/login\n        body: {userName: a, password: b}\n";
         let e = parse("x.yaml", text, registry.spec()).unwrap_err();
         assert!(e.to_string().contains("two cases"), "{e}");

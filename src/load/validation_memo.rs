@@ -197,7 +197,7 @@ mod tests {
     use crate::schema::{SchemaRegistry, Side};
 
     fn registry() -> std::sync::Arc<SchemaRegistry> {
-        crate::spec::load_checked(&crate::spec::SpecFiles::embedded()).unwrap().0
+        crate::schema::load_checked(&crate::spec::SpecFiles::embedded()).unwrap().0
     }
 
     fn verdict(registry: &SchemaRegistry, path: &str, body: &Value) -> Verdict {

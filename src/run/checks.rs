@@ -6,9 +6,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use parking_lot::Mutex;
 use serde_json::Value;
 
-use super::model::{CheckResult, Outcome, Unchecked};
 use super::select::{number, same, select};
-use super::verdict::failure_at;
+use crate::model::verdict::failure_at;
+use crate::model::{CheckResult, Outcome, Unchecked};
 use crate::schema::{SchemaCheck, SchemaRegistry, Side};
 use crate::spec::{Endpoint, Level, Spec};
 use crate::suite::template::{self, Vars};

@@ -20,13 +20,13 @@ use super::checks::{self, CheckInput, RunMemory};
 use super::config::RunConfig;
 use super::generate;
 use super::http;
-use super::model::{
+use super::scope;
+use super::select::select;
+use crate::model::verdict;
+use crate::model::{
     CaseResult, Outcome, RequestRecord, ResponseRecord, RunReport, StepResult, Stop, Unchecked, FORMAT_VERSION,
     SPEC_VERSION, TOOL,
 };
-use super::scope;
-use super::select::select;
-use super::verdict;
 use crate::schema::SchemaRegistry;
 use crate::secrets::Secrets;
 use crate::spec::{xml, Endpoint, Group, Level, Spec};
@@ -264,7 +264,7 @@ pub async fn run_suites(
         requirement_coverage,
         requirements,
         coverage: verdict::coverage(&spec, &cases),
-        findings: super::findings::group(&cases),
+        findings: crate::model::findings::group(&cases),
         cases,
         selection: config.selection.describe(),
         notes: Vec::new(),

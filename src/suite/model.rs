@@ -60,7 +60,7 @@ pub struct CaseDef {
 /// The tag of the cases that only run with `--include slow`.
 pub const SLOW_TAG: &str = "slow";
 /// Inputs a case may `need` (see [`CaseDef::needs`]).
-pub const VENDOR_INPUTS: &[&str] = &["data_query"];
+pub use crate::accounts::VENDOR_INPUTS;
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

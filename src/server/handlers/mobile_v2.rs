@@ -538,7 +538,7 @@ mod tests {
     }
 
     fn state() -> AppState {
-        let (registry, _) = crate::spec::load_checked(&crate::spec::SpecFiles::embedded()).unwrap();
+        let (registry, _) = crate::schema::load_checked(&crate::spec::SpecFiles::embedded()).unwrap();
         let ttl = std::time::Duration::from_secs(1800);
         AppState::new(
             World::new(DataSet::builtin()),
