@@ -4,6 +4,7 @@
 //! This crate is the whole tool; `main.rs` only parses arguments and calls [`cli::run`].
 
 pub mod accounts;
+pub mod check;
 pub mod cli;
 pub mod diag;
 pub mod exit;

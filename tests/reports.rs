@@ -416,6 +416,7 @@ fn load_summary() -> LoadSummary {
             request_stats("getNewest", 800, 5, 53.0, [3.4, 8.2, 10.1, 22.4, 48.2]),
             request_stats("login", 400, 1, 26.5, [2.5, 6.0, 7.7, 12.3, 30.9]),
         ],
+        warnings_by_requirement: BTreeMap::new(),
         errors_by_requirement: BTreeMap::from([
             ("GEN-ENV-006".to_string(), 3),
             ("MV-ITEM-001".to_string(), 2),

@@ -143,6 +143,34 @@ fn the_suite_schema_file_is_fresh() {
     );
 }
 
+/// The editors' schema agrees with the loader: every committed suite validates, and a check with
+/// two operators, or none, or an unknown key, does not.
+#[test]
+fn the_suite_schema_accepts_the_suites_and_refuses_what_the_loader_refuses() {
+    let validator = jsonschema::validator_for(&suite::json_schema()).expect("the suite schema compiles");
+    let dir = common::project_root().join("suites");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            let value: serde_json::Value = serde_norway::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let errors: Vec<String> = validator.iter_errors(&value).map(|e| e.to_string()).collect();
+            assert!(errors.is_empty(), "{}: {errors:?}", path.display());
+        }
+    }
+    let with_check = |check: serde_json::Value| serde_json::json!({"name": "x", "cases": [{"name": "c", "steps": [{"call": "/mobile/v2/notification/getNewest", "expect": {"checks": [check]}}]}]});
+    let good = with_check(serde_json::json!({"requirement": "R", "pointer": "/a", "max_items": 1}));
+    assert!(validator.is_valid(&good));
+    for bad in [
+        serde_json::json!({"requirement": "R", "pointer": "/a", "max_items": 1, "equals": 2}),
+        serde_json::json!({"requirement": "R", "pointer": "/a"}),
+        serde_json::json!({"requirement": "R", "pointer": "/a", "max_items": 1, "equal": 2}),
+    ] {
+        assert!(!validator.is_valid(&with_check(bad.clone())), "the schema accepts {bad}");
+        let yaml = serde_norway::to_string(&with_check(bad.clone())).unwrap();
+        assert!(suite::load_text("bad.yaml", &yaml, common::registry().spec()).is_err(), "the loader accepts {bad}");
+    }
+}
+
 /// Ctrl-C sets the handle: cases not started are listed as not run, the verdict is INCOMPLETE
 /// (never PASS), and every report says the run is partial.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -23,6 +23,8 @@ pub struct Counters {
     pub ended_early: u64,
     pub validated: u64,
     pub validated_distinct: u64,
+    /// SHOULD requirements broken under load, by id: warnings, not failed requests.
+    pub warnings: BTreeMap<String, u64>,
 }
 
 /// A histogram-backed view used for live `--abort-on-fail` checks and tests.

@@ -49,6 +49,9 @@ pub struct LoadSummary {
     pub requests: Vec<RequestStats>,
     /// Failed checks by the requirement they cite (`transport` when no answer came).
     pub errors_by_requirement: BTreeMap<String, u64>,
+    /// SHOULD requirements broken under load, by id: counted, not failed requests.
+    #[serde(default)]
+    pub warnings_by_requirement: BTreeMap<String, u64>,
     /// Failed requests by HTTP status (`transport` when no answer came).
     pub errors_by_status: BTreeMap<String, u64>,
     /// Session errors (412 SESSION) answered by logging in again.

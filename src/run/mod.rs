@@ -1,13 +1,10 @@
 //! The conformance runner: suites and spec-derived cases → requests → checks → verdicts → RunReport.
 
-pub mod checks;
 pub mod config;
 pub mod engine;
 pub mod generate;
 pub mod http;
 pub mod preflight;
-pub mod scope;
-pub mod select;
 
 pub use crate::model::{CaseResult, CheckResult, Outcome, RunReport, RunVerdict, StepResult};
 pub use config::{Credentials, RunConfig, Selection};
