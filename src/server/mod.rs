@@ -1,27 +1,32 @@
 //! The reference implementation of all 50 endpoints (`itsm-conform serve`): stateful, in memory,
 //! faithful to specs/ and specs/DECISIONS.md, with switchable faults (deviations a run must catch)
 //! and freedoms (choices the sources allow that a run must accept), and bounded in every resource
-//! it holds.
+//! it holds (`limits.rs`).
 //!
 //! Layers, each importing only those before it (the server imports `spec`, `time` and nothing of
 //! `run`, `load`, `report` or `cli`):
 //! 1. catalogues and the data set format: `data`, `faults`, `freedoms`, `other_ids`;
 //! 2. the typed world and its commands: `domain`;
-//! 3. state around it: `sessions`, `world_cell`, `read_cache`, `state`;
+//! 3. state around it: `sessions`, `world_cell`, `read_cache`, `state`, `fd_limit`,
+//!    `connections`, `listener`, `limits`;
 //! 4. the JSON edge: `reply`, `input`, `render`, `fault_apply`, `freedom_apply`;
 //! 5. `handlers` (one kind for reads, one for writes), `pipeline`, `router`; then this file.
 
+mod connections;
 pub mod data;
 pub mod domain;
 mod fault_apply;
 pub mod faults;
+mod fd_limit;
 mod freedom_apply;
 pub mod freedoms;
 mod handlers;
 mod input;
+pub mod limits;
+mod listener;
 mod other_ids;
 mod pipeline;
-pub mod read_cache;
+mod read_cache;
 mod render;
 mod reply;
 mod router;
@@ -37,7 +42,11 @@ use tokio_util::sync::CancellationToken;
 
 pub use data::DataSet;
 pub use faults::{Fault, FaultKind, FaultSet, CATALOGUE};
+pub use fd_limit::raise_to_hard_limit as raise_fd_limit;
 pub use freedoms::{FreedomChoice, FreedomKind, FreedomSet, CATALOGUE as FREEDOMS};
+pub use limits::Limits;
+pub use listener::ConnectionLimits;
+pub use read_cache::CacheLimits;
 pub use router::BODY_LIMIT;
 
 use crate::spec::Spec;
@@ -60,11 +69,12 @@ pub struct ServerConfig {
     pub faults: FaultSet,
     /// Allowed variations from the reference's defaults; faults apply on top of them.
     pub freedoms: FreedomSet,
+    pub limits: Limits,
 }
 
 impl ServerConfig {
     /// Loopback, a free port, `/citsmart`, the built-in data, 30-minute sessions, no faults, no
-    /// freedoms.
+    /// freedoms, the default limits.
     pub fn local() -> Self {
         Self {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -73,6 +83,7 @@ impl ServerConfig {
             session_ttl: Duration::from_secs(30 * 60),
             faults: FaultSet::default(),
             freedoms: FreedomSet::default(),
+            limits: Limits::default(),
         }
     }
 }
@@ -82,6 +93,7 @@ pub struct RunningServer {
     pub addr: SocketAddr,
     pub base_path: String,
     state: Arc<AppState>,
+    connections: Arc<connections::Connections>,
     stop: CancellationToken,
     task: tokio::task::JoinHandle<()>,
 }
@@ -116,6 +128,11 @@ impl RunningServer {
     /// Sessions held, expired ones included until a sweep drops them.
     pub fn session_count(&self) -> usize {
         self.state.sessions.len()
+    }
+
+    /// Open connections.
+    pub fn connection_count(&self) -> usize {
+        self.connections.len()
     }
 
     /// (entries, bytes) the read cache holds.
@@ -156,7 +173,7 @@ pub async fn start(config: ServerConfig, spec: Arc<Spec>) -> std::io::Result<Run
     let options = WorldOptions {
         other_ids: config.freedoms.has(FreedomKind::OtherIds),
         keep_originals: config.faults.has(FaultKind::StaleGetById),
-        max_requests: domain::tickets::DEFAULT_MAX_REQUESTS,
+        max_requests: config.limits.max_requests,
     };
     let world = World::with(config.data, &options);
     let state = Arc::new(AppState::new(
@@ -166,7 +183,7 @@ pub async fn start(config: ServerConfig, spec: Arc<Spec>) -> std::io::Result<Run
         config.session_ttl,
         spec,
         base_path.clone(),
-        read_cache::CacheLimits::default(),
+        config.limits.cache,
     ));
     let app = router::router(state.clone(), &base_path);
     let listener = tokio::net::TcpListener::bind(config.bind).await?;
@@ -186,16 +203,12 @@ pub async fn start(config: ServerConfig, spec: Arc<Spec>) -> std::io::Result<Run
             }
         }
     };
-    let serving = {
-        let stop = stop.clone();
-        async move {
-            let _ = axum::serve(listener, app).with_graceful_shutdown(async move { stop.cancelled().await }).await;
-        }
-    };
+    let connections = Arc::new(connections::Connections::default());
+    let serving = listener::serve(listener, app, config.limits.connections, connections.clone(), stop.clone());
     let task = tokio::spawn(async move {
         tokio::join!(serving, sweeper);
     });
-    Ok(RunningServer { addr, base_path, state, stop, task })
+    Ok(RunningServer { addr, base_path, state, connections, stop, task })
 }
 
 /// `citsmart/` → `/citsmart`; `/` → ``.
