@@ -177,3 +177,56 @@ impl World {
         self.journal.record_position(position);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::data::DataSet;
+    use crate::server::domain::journal::JOURNAL_KEPT;
+
+    /// Positions are reported twice per technician loop: the journal keeps the newest only.
+    #[test]
+    fn reported_positions_stay_bounded() {
+        let mut world = World::new(DataSet::builtin());
+        for i in 0..5000 {
+            world.report_position(Position {
+                login: "tecnico".into(),
+                latitude: -15.0,
+                longitude: -47.0,
+                time: RequestDate::Millis(i),
+            });
+        }
+        let positions = world.journal().positions();
+        assert_eq!(positions.len(), JOURNAL_KEPT);
+        assert_eq!(positions.iter().last().map(|p| p.time.clone()), Some(RequestDate::Millis(4999)));
+    }
+
+    /// A refused command changes nothing, so cached answers survive it (world_cell.rs); a real
+    /// change moves the revision.
+    #[test]
+    fn only_commands_that_change_the_world_move_its_revision() {
+        let mut world = World::new(DataSet::builtin());
+        let (number, task) = {
+            let (ticket, task) = world.tickets().open_tasks_of("tecnico").next().expect("the technician has a task");
+            (ticket.number, task.task_id)
+        };
+        let revision = world.revision();
+        world.attend("tecnico", number).unwrap();
+        assert!(world.revision() > revision, "a first attendRequest is a change");
+        let revision = world.revision();
+        world.attend("tecnico", number).unwrap();
+        assert_eq!(world.revision(), revision, "attending again changes nothing");
+        world.check_in("tecnico", task, false).unwrap();
+        assert!(world.revision() > revision, "a check-in is a change");
+        let revision = world.revision();
+        assert!(world.check_in("tecnico", task, false).is_err());
+        assert_eq!(world.revision(), revision, "a refused check-in changes nothing");
+        world.report_position(Position {
+            login: "tecnico".into(),
+            latitude: 0.0,
+            longitude: 0.0,
+            time: RequestDate::Millis(0),
+        });
+        assert_eq!(world.revision(), revision, "the journal is no answer's");
+    }
+}

@@ -346,3 +346,67 @@ impl World {
         Ok(number)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::data::DataSet;
+    use crate::server::domain::lookup::Lookup;
+    use crate::server::domain::{Code, WorldOptions};
+
+    fn create(origin: &str) -> CreateRequest {
+        CreateRequest {
+            number_origin: origin.to_string(),
+            kind: "I".into(),
+            description: format!("Chamado {origin}"),
+            user_id: "solicitante".into(),
+            contact: None,
+            contract: None,
+            service: None,
+            urgency: "M".into(),
+            impact: "M".into(),
+            group_id: None,
+            synchronize: false,
+            now: 1_700_000_000_000,
+            number: None,
+            actor: "solicitante".into(),
+        }
+    }
+
+    /// The numberOrigin index keeps creation free of scans and still refuses every repeat.
+    #[test]
+    fn number_origin_stays_unique_at_scale() {
+        let options = WorldOptions { max_requests: 50_000, ..WorldOptions::default() };
+        let mut world = World::with(DataSet::builtin(), &options);
+        let numbers: Vec<i64> =
+            (0..30_000).map(|i| world.create_request(create(&format!("SRC-{i}"))).unwrap()).collect();
+        assert_eq!(numbers.iter().collect::<std::collections::BTreeSet<_>>().len(), numbers.len());
+        for i in (0..30_000).step_by(997) {
+            let refusal = world.create_request(create(&format!("SRC-{i}"))).unwrap_err();
+            assert_eq!(refusal.code, Code::Input);
+            assert!(refusal.message.contains("já cadastrada"), "{}", refusal.message);
+        }
+        for i in (0..30_000).step_by(1009) {
+            let found = world.find(&Lookup::Origin(format!("SRC-{i}"))).unwrap();
+            assert_eq!(found.number, numbers[i]);
+        }
+        assert_eq!(world.tickets().len(), 50 + 30_000);
+    }
+
+    /// Past the cap the oldest run-time request goes, with its occurrences; its source number is
+    /// free again, the kept ones are still refused.
+    #[test]
+    fn the_request_cap_forgets_the_oldest_with_what_refers_to_them() {
+        let options = WorldOptions { max_requests: 1000, ..WorldOptions::default() };
+        let mut world = World::with(DataSet::builtin(), &options);
+        let first = world.create_request(create("SRC-0")).unwrap();
+        for i in 1..3000 {
+            world.create_request(create(&format!("SRC-{i}"))).unwrap();
+        }
+        assert_eq!(world.tickets().len(), 50 + 1000);
+        assert_eq!(world.occurrences().len(), 1000, "one creation occurrence per kept request");
+        assert!(world.tickets().get(first).is_none() && world.occurrences().of(first).next().is_none());
+        assert!(world.create_request(create("SRC-0")).is_ok(), "a forgotten source number is free");
+        assert!(world.create_request(create("SRC-2999")).is_err(), "a kept one is not");
+    }
+}
