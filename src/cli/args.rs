@@ -226,7 +226,7 @@ pub struct RunArgs {
     /// Time allowed for each request (300ms, 10s, 1m).
     #[arg(long, default_value = "10s", value_parser = parse_positive_duration, value_name = "DURATION")]
     pub timeout: std::time::Duration,
-    /// Cases run concurrently (default: the number of cores).
+    /// Cases run concurrently (default 16: the work is waiting on the target, not the cores).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub jobs: Option<u16>,
     /// Accept invalid TLS certificates.

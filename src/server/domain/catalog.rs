@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::opaque::OpaqueJson;
-use crate::server::data::{Contract, DataSet, IdText, Justificativa, ServiceDef, Team, Ticket, Unit, User};
+use crate::server::data::{
+    Contract, DataSet, DeniedOperations, IdText, Justificativa, Operation, ServiceDef, Team, Ticket, Unit, User,
+};
 
 /// One column value of a named query's row: a scalar, or a nested value kept opaque.
 #[derive(Debug, Clone, PartialEq)]
@@ -126,6 +128,7 @@ pub struct Catalog {
     pub queries: Vec<Query>,
     pub range_action: i64,
     pub location_interval: i64,
+    pub denied_operations: Vec<DeniedOperations>,
     user_index: HashMap<String, usize>,
     service_index: HashMap<i64, usize>,
 }
@@ -162,6 +165,7 @@ impl Catalog {
             queries,
             range_action: data.range_action,
             location_interval: data.location_interval,
+            denied_operations: data.denied_operations,
             user_index,
             service_index,
         };
@@ -170,6 +174,25 @@ impl Catalog {
 
     pub fn user(&self, login: &str) -> Option<&User> {
         self.user_index.get(login).and_then(|i| self.users.get(*i))
+    }
+
+    /// Whether the user's role may run the operation (the data set's permission table).
+    pub fn may(&self, login: &str, operation: Operation) -> bool {
+        let Some(user) = self.user(login) else { return false };
+        !self.denied_operations.iter().any(|d| d.role == user.role && d.operations.contains(&operation))
+    }
+
+    /// Whether the two users are in the same executor group (a group peer may attend and check in
+    /// on the other's tasks, D-USERS).
+    pub fn same_group(&self, a: &str, b: &str) -> bool {
+        match (self.user(a), self.user(b)) {
+            (Some(a), Some(b)) => a.group_id == b.group_id,
+            _ => false,
+        }
+    }
+
+    pub fn is_coordinator(&self, login: &str) -> bool {
+        self.user(login).is_some_and(|u| u.role == crate::server::data::Role::Coordinator)
     }
 
     pub fn service(&self, code: i64) -> Option<&ServiceDef> {

@@ -32,6 +32,12 @@ impl FieldState {
         self.checkins.get(login).copied()
     }
 
+    /// The user checked in on the task, if any (at most one without the `checkin-ignores-others`
+    /// fault; then the first found).
+    pub fn holder_of(&self, task_id: i64) -> Option<String> {
+        self.checkins.iter().find(|(_, task)| **task == task_id).map(|(user, _)| user.clone())
+    }
+
     pub(super) fn put_in_service(&mut self, tasks: &[i64]) {
         self.revision += 1;
         self.in_service.extend(tasks);

@@ -7,7 +7,30 @@ use super::refusal::Refusal;
 use super::request_date::RequestDate;
 use super::statuses::{is_open, STATUSES};
 use super::world::World;
-use crate::server::data::TaskState;
+use crate::server::data::{Operation, TaskState};
+
+/// The switches of the field-service flow: faults that break a rule and the freedom that narrows
+/// who may work on a task.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldRules {
+    /// A group peer of a task's assignee may attend its request and check in on it (off with the
+    /// `assignee-only` freedom).
+    pub peers: bool,
+    /// The `second-checkin-allowed` fault: a user may hold two check-ins.
+    pub second_checkin: bool,
+    /// The `checkin-ignores-others` fault: a task another attendant is checked in on takes a
+    /// second check-in.
+    pub ignore_others: bool,
+}
+
+impl Default for FieldRules {
+    fn default() -> Self {
+        FieldRules { peers: true, second_checkin: false, ignore_others: false }
+    }
+}
+
+/// The product's refusal of an operation the user's group may not run (AG-MSG, facts §3.2).
+pub const NO_ACCESS: &str = "Usuário não tem acesso à operação";
 
 /// A check-out, decoded.
 #[derive(Debug, Clone)]
@@ -25,6 +48,9 @@ pub struct CheckOut {
     pub without_checkin: bool,
     /// The `checkout-keeps-status` fault.
     pub keep_status: bool,
+    /// The `checkout-any-user` fault: a user without a check-in ends another user's check-in on
+    /// the task.
+    pub any_user: bool,
 }
 
 /// A denied check-in, decoded.
@@ -41,17 +67,26 @@ pub struct DeniedCheckIn {
 }
 
 impl World {
-    /// The user takes request `number`: their open tasks of it go in service, and the assignment
-    /// that checkin requires is recorded. Attending again changes nothing.
-    pub fn attend(&mut self, login: &str, number: i64) -> Result<(), Refusal> {
+    /// The user takes request `number`: their open tasks of it (or, with `rules.peers`, those of a
+    /// group peer when they hold none) go in service, and the assignment that checkin requires is
+    /// recorded. Attending again changes nothing.
+    pub fn attend(&mut self, login: &str, number: i64, rules: FieldRules) -> Result<(), Refusal> {
+        if !self.catalog.may(login, Operation::AttendRequest) {
+            return Err(Refusal::permission(NO_ACCESS));
+        }
         let ticket = self.tickets.get(number).ok_or_else(|| Refusal::input(format!("Request {number} not found")))?;
-        let mine: Vec<i64> =
-            ticket.tasks.iter().filter(|k| k.assignee == login && is_open(k)).map(|k| k.task_id).collect();
-        if mine.is_empty() {
+        let open_of = |who: &dyn Fn(&str) -> bool| -> Vec<i64> {
+            ticket.tasks.iter().filter(|k| who(&k.assignee) && is_open(k)).map(|k| k.task_id).collect()
+        };
+        let mut tasks = open_of(&|assignee| assignee == login);
+        if tasks.is_empty() && rules.peers {
+            tasks = open_of(&|assignee| self.catalog.same_group(assignee, login));
+        }
+        if tasks.is_empty() {
             return Err(Refusal::input(format!("Request {number} has no open task for the user")));
         }
-        if mine.iter().any(|t| !self.field.in_service(*t)) {
-            self.field.put_in_service(&mine);
+        if tasks.iter().any(|t| !self.field.in_service(*t)) {
+            self.field.put_in_service(&tasks);
         }
         if !self.field.is_assigned(login, number) {
             self.field.assign(login, number);
@@ -73,10 +108,14 @@ impl World {
         }
     }
 
-    /// Checks the user in on a task of a request they attend; one open check-in per user
-    /// (`allow_second`: the `second-checkin-allowed` fault). Returns the request's number.
-    pub fn check_in(&mut self, login: &str, task_id: i64, allow_second: bool) -> Result<i64, Refusal> {
-        if let Some(active) = self.active_checkin(login).filter(|_| !allow_second) {
+    /// Checks the user in on a task of a request they attend: their own task, or with
+    /// `rules.peers` a group peer's. One open check-in per user, and one attendant checked in on a
+    /// task (facts §2.10). Returns the request's number.
+    pub fn check_in(&mut self, login: &str, task_id: i64, rules: FieldRules) -> Result<i64, Refusal> {
+        if !self.catalog.may(login, Operation::Checkin) {
+            return Err(Refusal::permission(NO_ACCESS));
+        }
+        if let Some(active) = self.active_checkin(login).filter(|_| !rules.second_checkin) {
             return Err(Refusal::input(format!(
                 "You own active checkin(s) for request(s) {active}. Perform checkout(s) before."
             )));
@@ -89,10 +128,11 @@ impl World {
                 "There is no assignment for request {number} .You can only make checkin if there is an assignment for you."
             )));
         }
-        if task.state == TaskState::InCheckin {
+        if task.state == TaskState::InCheckin && !rules.ignore_others {
             return Err(Refusal::input(format!("Another attendant has checked in on request {number}.")));
         }
-        if task.assignee != login || !is_open(task) {
+        let may_work = task.assignee == login || (rules.peers && self.catalog.same_group(&task.assignee, login));
+        if !may_work || !is_open(task) {
             return Err(Refusal::input(format!("Task {task_id} is not open for the user")));
         }
         self.tickets.set_task_state(task_id, TaskState::InCheckin);
@@ -150,14 +190,22 @@ impl World {
             .task(task_id)
             .map(|(ticket, _)| ticket.number)
             .ok_or_else(|| Refusal::input(format!("Task {task_id} not found")))?;
+        if !self.catalog.may(login, Operation::Checkout) {
+            return Err(Refusal::permission(NO_ACCESS));
+        }
         let checked_in = self.active_checkin(login).is_some() && self.field.checkin_of(login) == Some(task_id);
-        if !checked_in && !out.without_checkin {
+        let other = if checked_in { None } else { self.field.holder_of(task_id) };
+        let taken_over = out.any_user && other.is_some();
+        if !checked_in && !out.without_checkin && !taken_over {
             return Err(Refusal::input(format!(
                 "There is no check in for request {number}. You can only perform checkout if there is a checkin."
             )));
         }
         if checked_in {
             self.field.end_check_in(login);
+        }
+        if let Some(other) = other.filter(|_| taken_over) {
+            self.field.end_check_in(&other);
         }
         let state = match status {
             1 => TaskState::Available,
@@ -211,15 +259,15 @@ mod tests {
             (ticket.number, task.task_id)
         };
         let revision = world.revision();
-        world.attend("tecnico", number).unwrap();
+        world.attend("tecnico", number, FieldRules::default()).unwrap();
         assert!(world.revision() > revision, "a first attendRequest is a change");
         let revision = world.revision();
-        world.attend("tecnico", number).unwrap();
+        world.attend("tecnico", number, FieldRules::default()).unwrap();
         assert_eq!(world.revision(), revision, "attending again changes nothing");
-        world.check_in("tecnico", task, false).unwrap();
+        world.check_in("tecnico", task, FieldRules::default()).unwrap();
         assert!(world.revision() > revision, "a check-in is a change");
         let revision = world.revision();
-        assert!(world.check_in("tecnico", task, false).is_err());
+        assert!(world.check_in("tecnico", task, FieldRules::default()).is_err());
         assert_eq!(world.revision(), revision, "a refused check-in changes nothing");
         world.report_position(Position {
             login: "tecnico".into(),

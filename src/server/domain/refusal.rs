@@ -10,6 +10,8 @@ pub enum Code {
     Param,
     Internal,
     Session,
+    /// The user's group may not run the operation (AG's `Rest_Permission` check, facts §1, §3.2).
+    Permission,
 }
 
 impl Code {
@@ -19,6 +21,7 @@ impl Code {
             Code::Param => "PARAM",
             Code::Internal => "INTERNAL",
             Code::Session => "SESSION",
+            Code::Permission => "PERMISSION",
         }
     }
 }
@@ -47,6 +50,10 @@ impl Refusal {
 
     pub fn param(message: impl Into<String>) -> Refusal {
         Refusal::new(Code::Param, message)
+    }
+
+    pub fn permission(message: impl Into<String>) -> Refusal {
+        Refusal::new(Code::Permission, message)
     }
 
     pub fn internal(message: impl Into<String>) -> Refusal {

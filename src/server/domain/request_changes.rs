@@ -1,11 +1,27 @@
 //! Changing a request: its fields (`/services/request/update`, facts §2.38) or its status
 //! (`updateStatus`, facts §2.39).
 
+use super::field_service::NO_ACCESS;
 use super::lookup::Lookup;
 use super::refusal::Refusal;
 use super::requests::ContactUpdate;
 use super::world::World;
 use crate::server::data::Ticket;
+
+/// Who asks for a change, and the switches of the ownership rule (D-USERS): the request's
+/// requester, the session that opened it for the requester, and coordinators change it; anyone
+/// else is refused with `PERMISSION`.
+#[derive(Debug, Clone, Copy)]
+pub struct Changer<'a> {
+    pub login: &'a str,
+    /// The `any-user-updates` freedom: every session may change every request.
+    pub anyone: bool,
+    /// The `refusal-still-applies` fault: the refusal is answered, and the change made anyway.
+    pub refusal_applies: bool,
+    /// `false` under the `write-not-persisted` / `status-not-persisted` faults: only the answered
+    /// copy changes.
+    pub persist: bool,
+}
 
 /// The fields an update sends (each optional).
 #[derive(Debug, Clone, Default)]
@@ -57,12 +73,12 @@ impl RequestChanges {
 
 impl World {
     /// Changes the fields sent; requester, service and contract must exist. Returns the request
-    /// as changed; with `persist` false (the `write-not-persisted` fault) only that copy changes.
+    /// as changed (with `persist` false only that copy changes).
     pub fn update_request(
         &mut self,
         lookup: &Lookup,
         changes: RequestChanges,
-        persist: bool,
+        changer: Changer<'_>,
     ) -> Result<Ticket, Refusal> {
         let number = self.number_of(lookup)?;
         if let Some(login) = &changes.user_id {
@@ -80,14 +96,33 @@ impl World {
                 return Err(Refusal::input(format!("Contrato {id} não encontrado")));
             }
         }
-        self.changed(number, persist, |ticket| changes.apply(ticket))
+        self.owned_change(number, changer, |ticket| changes.apply(ticket))
     }
 
-    /// Sets the request's status code (already one of `STATUS_CODES`); with `persist` false (the
-    /// `status-not-persisted` fault) only the answered copy changes.
-    pub fn update_status(&mut self, lookup: &Lookup, code: &str, persist: bool) -> Result<Ticket, Refusal> {
+    /// Sets the request's status code (already one of `STATUS_CODES`).
+    pub fn update_status(&mut self, lookup: &Lookup, code: &str, changer: Changer<'_>) -> Result<Ticket, Refusal> {
         let number = self.number_of(lookup)?;
-        self.changed(number, persist, |ticket| ticket.status = code.to_string())
+        self.owned_change(number, changer, |ticket| ticket.status = code.to_string())
+    }
+
+    /// The change, if the changer may make it.
+    fn owned_change(
+        &mut self,
+        number: i64,
+        changer: Changer<'_>,
+        change: impl FnOnce(&mut Ticket),
+    ) -> Result<Ticket, Refusal> {
+        let owner = self
+            .tickets
+            .get(number)
+            .is_some_and(|t| t.requester == changer.login || t.opened_by.as_deref() == Some(changer.login));
+        if !(owner || changer.anyone || self.catalog.is_coordinator(changer.login)) {
+            if changer.refusal_applies {
+                self.changed(number, true, change)?;
+            }
+            return Err(Refusal::permission(NO_ACCESS));
+        }
+        self.changed(number, changer.persist, change)
     }
 
     fn changed(&mut self, number: i64, persist: bool, change: impl FnOnce(&mut Ticket)) -> Result<Ticket, Refusal> {

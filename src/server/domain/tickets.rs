@@ -238,6 +238,7 @@ mod tests {
             mobile_type: 5,
             description: format!("request {number}"),
             requester: "solicitante".into(),
+            opened_by: None,
             contact: ContactInfo::default(),
             service_code: 1,
             contract_id: 1,

@@ -84,6 +84,7 @@ pub fn feedback(w: &Writer<'_>, body: &Value) -> Outcome {
         approve: decision == 1,
         reason_id,
         redecide: w.fault(FaultKind::FeedbackTwice),
+        any_user: w.fault(FaultKind::FeedbackAnyUser),
     };
     w.write().feedback(feedback)?;
     Ok(Reply::empty())

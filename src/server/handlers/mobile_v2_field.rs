@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 use super::kinds::{Outcome, Writer};
 use super::mobile_query::task_id;
 use super::mobile_v2_lists::{req_number, req_position};
-use crate::server::domain::field_service::{CheckOut, DeniedCheckIn};
+use crate::server::domain::field_service::{CheckOut, DeniedCheckIn, FieldRules};
 use crate::server::domain::journal::Position;
 use crate::server::domain::request_date::RequestDate;
 use crate::server::domain::statuses::STATUSES;
@@ -36,6 +36,15 @@ fn numbered(w: &Writer<'_>, number: i64, task_id: i64) -> Reply {
     Reply::Op(fields)
 }
 
+/// Who may work on a task, and the faults that break the rules.
+fn field_rules(w: &Writer<'_>) -> FieldRules {
+    FieldRules {
+        peers: !w.freedom(FreedomKind::AssigneeOnly),
+        second_checkin: w.fault(FaultKind::SecondCheckinAllowed),
+        ignore_others: w.fault(FaultKind::CheckinIgnoresOthers),
+    }
+}
+
 /// The user takes request `number` (what checkin requires).
 pub fn attend_request(w: &Writer<'_>, body: &Value) -> Outcome {
     let number = req_number(body, "number")?;
@@ -43,7 +52,7 @@ pub fn attend_request(w: &Writer<'_>, body: &Value) -> Outcome {
         req_position(body)?;
     }
     req_date(body, "dateTime")?;
-    w.write().attend(w.user(), number)?;
+    w.write().attend(w.user(), number, field_rules(w))?;
     Ok(Reply::ok(json!({ "success": true })))
 }
 
@@ -51,7 +60,7 @@ pub fn checkin(w: &Writer<'_>, body: &Value) -> Outcome {
     let task_id = task_id(body)?;
     req_position(body)?;
     req_date(body, "startTime")?;
-    let number = w.write().check_in(w.user(), task_id, w.fault(FaultKind::SecondCheckinAllowed))?;
+    let number = w.write().check_in(w.user(), task_id, field_rules(w))?;
     Ok(numbered(w, number, task_id))
 }
 
@@ -92,6 +101,7 @@ pub fn checkout(w: &Writer<'_>, body: &Value) -> Outcome {
         check_solution: !w.freedom(FreedomKind::CheckoutUnchecked),
         without_checkin: w.fault(FaultKind::CheckoutWithoutCheckin),
         keep_status: w.fault(FaultKind::CheckoutKeepsStatus),
+        any_user: w.fault(FaultKind::CheckoutAnyUser),
     };
     let number = w.write().check_out(out)?;
     Ok(numbered(w, number, task_id))

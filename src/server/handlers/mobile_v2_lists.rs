@@ -152,6 +152,12 @@ pub fn get_by_id(r: &Reader<'_>, body: &Value) -> Outcome {
     let task_id = task_id(body)?;
     let world = r.world;
     let (ticket, task) = world.task_or_fail(task_id)?;
+    // A user reads the tasks of requests it works on (holds a task of), or any as a coordinator
+    // (D-USERS); `getbyid-any-user` answers everyone.
+    let may_read = ticket.tasks.iter().any(|k| k.assignee == r.user()) || world.catalog().is_coordinator(r.user());
+    if !may_read && !r.fault(FaultKind::GetByIdAnyUser) {
+        return Err(Reply::input(format!("Task {task_id} not found for the user")));
+    }
     let mut reply = json!({
         "notification": {
             "number": ticket.number,

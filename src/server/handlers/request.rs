@@ -10,12 +10,13 @@ use super::request_fields::{
     service_code,
 };
 use crate::server::domain::occurrence_log::NewOccurrence;
-use crate::server::domain::request_changes::RequestChanges;
+use crate::server::domain::request_changes::{Changer, RequestChanges};
 use crate::server::domain::request_filter::category_matches;
 use crate::server::domain::requests::{hhmm, CreateRequest};
 use crate::server::domain::statuses::{normalize, STATUS_CODES};
 use crate::server::domain::World;
 use crate::server::faults::FaultKind;
+use crate::server::freedoms::FreedomKind;
 use crate::server::input;
 use crate::server::render::occurrence::occurrence;
 use crate::server::render::request::{ct_request, list_item};
@@ -90,8 +91,18 @@ pub fn update(w: &Writer<'_>, body: &Value) -> Outcome {
     };
     let mut world = w.write();
     // The fault changes a copy: the answer shows the update, the world keeps the old request.
-    let ticket = world.update_request(&lookup, changes, !w.fault(FaultKind::WriteNotPersisted))?;
+    let ticket = world.update_request(&lookup, changes, changer(w, !w.fault(FaultKind::WriteNotPersisted)))?;
     Ok(Reply::ok(json!({ "request": ct_request(&world, &ticket) })))
+}
+
+/// The session's user as the changer of a request, with the switches of the ownership rule.
+fn changer<'a>(w: &'a Writer<'_>, persist: bool) -> Changer<'a> {
+    Changer {
+        login: w.user(),
+        anyone: w.freedom(FreedomKind::AnyUserUpdates),
+        refusal_applies: w.fault(FaultKind::RefusalStillApplies),
+        persist,
+    }
 }
 
 /// Sets the request's status to one of the documented codes (compared ignoring case and spaces).
@@ -106,7 +117,7 @@ pub fn update_status(w: &Writer<'_>, body: &Value) -> Outcome {
     };
     let mut world = w.write();
     // The fault answers the new status from a copy; the stored request keeps the old one.
-    let ticket = world.update_status(&lookup, canonical, !w.fault(FaultKind::StatusNotPersisted))?;
+    let ticket = world.update_status(&lookup, canonical, changer(w, !w.fault(FaultKind::StatusNotPersisted)))?;
     Ok(Reply::ok(json!({ "request": ct_request(&world, &ticket) })))
 }
 
