@@ -121,7 +121,7 @@ fn can_check(spec: &Spec, case: &CaseDef, compiled: &[Option<CompiledStep>]) -> 
         .iter()
         .zip(compiled)
         .map(|(step, c)| match (spec.endpoint(&step.call), c) {
-            (Some(endpoint), Some(c)) => c.can_check(spec, endpoint).into_iter().collect(),
+            (Some(endpoint), Some(c)) => check::scope::can_check(c, spec, endpoint).into_iter().collect(),
             _ => Vec::new(),
         })
         .collect()
