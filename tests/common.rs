@@ -119,3 +119,16 @@ impl TestServer {
         assert!(violations.is_empty(), "{path} ({status}) does not conform: {violations:#?}\nbody: {body}");
     }
 }
+
+/// The HTML without its <pre> blocks (the evidence, where URLs are data).
+pub fn outside_pre(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<pre") {
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find("</pre>").expect("every <pre> is closed") + start + "</pre>".len();
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}

@@ -1,20 +1,15 @@
 //! Report renderers: snapshots of every format (rendered from the deterministic copy), JUnit counts,
 //! the JSON report contract, the self-contained HTML, and the PARTIAL mark of an interrupted run.
 //!
-//! Four fixtures built in code: a passing run (a SHOULD warning, a case out of scope), a failing,
-//! interrupted run (a MUST failure with schema evidence, a harness error, a case not run), an
-//! incomplete run (a MUST not checked for lack of data), and a load run (a breached threshold,
-//! requirements broken under load, requests without an answer). At the end, one real run against
-//! the reference server with faults bounds the size of the reports.
+//! Three fixtures built in code: a passing run (a SHOULD warning, a case out of scope), a failing,
+//! interrupted run (a MUST failure with schema evidence, a harness error, a case not run), and an
+//! incomplete run (a MUST not checked for lack of data). At the end, one real run against the
+//! reference server with faults bounds the size of the reports. The load report's formats are in
+//! tests/load_reports.rs.
 
 mod common;
 
-use std::collections::BTreeMap;
-
 use clap::ValueEnum;
-use itsm_conform::load::summary::RequestStats;
-use itsm_conform::load::threshold::ThresholdVerdict;
-use itsm_conform::load::{LoadSummary, ScenarioMix};
 use itsm_conform::model::verdict;
 use itsm_conform::model::{
     CaseResult, CheckResult, Coverage, EndpointCoverage, Outcome, RequestRecord, RequirementVerdict, ResponseRecord,
@@ -258,7 +253,6 @@ fn run_report(
         selection: selection.iter().map(|s| s.to_string()).collect(),
         notes: Vec::new(),
         extra: Value::Null,
-        load: None,
     }
 }
 
@@ -371,77 +365,6 @@ fn failing() -> RunReport {
     )
 }
 
-fn request_stats(name: &str, count: u64, failures: u64, rps: f64, p: [f64; 5]) -> RequestStats {
-    RequestStats {
-        name: name.to_string(),
-        count,
-        failures,
-        error_rate_pct: failures as f64 * 100.0 / count as f64,
-        rps,
-        avg_ms: p[0],
-        p50_ms: p[0],
-        p90_ms: p[1],
-        p95_ms: p[2],
-        p99_ms: p[3],
-        max_ms: p[4],
-    }
-}
-
-/// A load run whose `getNewest:p99<5ms` was breached, with envelope and schema failures (MUST) and
-/// a request that got no answer; built by hand so every figure is fixed.
-fn load_summary() -> LoadSummary {
-    let threshold = |threshold: &str, measured: f64, measured_text: &str, passed: bool| ThresholdVerdict {
-        threshold: threshold.to_string(),
-        measured: Some(measured),
-        measured_text: measured_text.to_string(),
-        passed,
-    };
-    LoadSummary {
-        format_version: itsm_conform::load::summary::FORMAT_VERSION,
-        tool_version: "0.1.0".to_string(),
-        target: BASE.to_string(),
-        embedded_target: true,
-        started_at: "2026-11-27T21:00:00Z".to_string(),
-        duration_s: 15.1,
-        interrupted: false,
-        stop_reason: None,
-        users: 4,
-        scenarios: vec![
-            ScenarioMix { name: "technician".to_string(), weight: 3 },
-            ScenarioMix { name: "requester".to_string(), weight: 1 },
-        ],
-        validate_sample: 0.5,
-        total: request_stats("all", 1200, 6, 79.5, [3.1, 7.9, 9.8, 21.0, 48.2]),
-        requests: vec![
-            request_stats("getNewest", 800, 5, 53.0, [3.4, 8.2, 10.1, 22.4, 48.2]),
-            request_stats("login", 400, 1, 26.5, [2.5, 6.0, 7.7, 12.3, 30.9]),
-        ],
-        warnings_by_requirement: BTreeMap::new(),
-        errors_by_requirement: BTreeMap::from([
-            ("GEN-ENV-006".to_string(), 3),
-            ("MV-ITEM-001".to_string(), 2),
-            ("transport".to_string(), 1),
-        ]),
-        errors_by_status: BTreeMap::from([("200".to_string(), 5), ("transport".to_string(), 1)]),
-        relogins: 2,
-        tolerated_rejections: 7,
-        iterations_ended_early: 0,
-        schema_validated: 600,
-        schema_validated_distinct: 41,
-        thresholds: vec![
-            threshold("error-rate<1%", 0.5, "0.50 %", true),
-            threshold("getNewest:p99<5ms", 22.4, "22.4 ms", false),
-        ],
-        passed: false,
-    }
-}
-
-fn load_report() -> RunReport {
-    let spec = itsm_conform::spec::load(&itsm_conform::spec::SpecFiles::embedded()).expect("the spec loads");
-    let selection = ["--users 4", "--scenario technician:3", "--scenario requester:1", "--run-time 15s"];
-    itsm_conform::load::report::to_run_report(&load_summary(), &spec, selection.map(String::from).to_vec())
-}
-
 fn rendered(format: ReportFormat, report: &RunReport) -> String {
     report::render(format, &redact::deterministic(report))
 }
@@ -461,9 +384,6 @@ fn the_fixtures_have_the_verdicts_they_are_named_after() {
     let i = incomplete();
     assert_eq!(i.verdict, RunVerdict::Incomplete);
     assert_eq!(i.requirement_coverage.must.not_checked, 1);
-    let l = load_report();
-    assert_eq!(l.verdict, itsm_conform::model::RunVerdict::Fail);
-    assert_eq!((l.stats.cases, l.stats.passed, l.stats.failed, l.stats.errored), (5, 1, 3, 1));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -520,34 +440,6 @@ fn junit_counts(xml: &str) -> (usize, usize, usize, usize) {
 }
 
 #[test]
-fn load_report_snapshots() {
-    insta::assert_snapshot!("junit_load", rendered(ReportFormat::Junit, &load_report()));
-    insta::assert_snapshot!("markdown_load", rendered(ReportFormat::Markdown, &load_report()));
-}
-
-#[test]
-fn a_load_report_fails_the_breached_threshold_and_each_broken_requirement_in_junit() {
-    let xml = report::render(ReportFormat::Junit, &load_report());
-    assert_eq!(junit_counts(&xml), (5, 3, 1, 0));
-    let doc = roxmltree::Document::parse(&xml).unwrap();
-    let failed: Vec<(&str, &str)> = doc
-        .descendants()
-        .filter(|n| n.has_tag_name("failure"))
-        .map(|f| (f.parent().unwrap().attribute("name").unwrap(), f.attribute("message").unwrap()))
-        .collect();
-    assert_eq!(
-        failed,
-        [
-            ("load/threshold getNewest:p99<5ms", "THRESHOLD (MUST): getNewest:p99<5ms; expected getNewest:p99<5ms, actual 22.4 ms"),
-            ("load/GEN-ENV-006", "GEN-ENV-006 (MUST): every response under load meets it; expected no response breaks it, actual 3 responses broke it"),
-            ("load/MV-ITEM-001", "MV-ITEM-001 (MUST): every response under load meets it; expected no response breaks it, actual 2 responses broke it"),
-        ]
-    );
-    let error = doc.descendants().find(|n| n.has_tag_name("error")).unwrap();
-    assert_eq!(error.parent().unwrap().attribute("name"), Some("load/transport"));
-}
-
-#[test]
 fn junit_parses_and_counts_failures_errors_and_skips() {
     // Every case, and the requirement coverage testcase.
     let xml = report::render(ReportFormat::Junit, &passing());
@@ -594,9 +486,6 @@ fn junit_says_which_must_requirements_were_not_checked_and_counts_coverage() {
     assert_eq!((property("must-verified"), property("must-in-scope")), (Some("3"), Some("4")));
     assert_eq!(property("must-not-checked"), Some("1"));
     assert_eq!(property("verdict"), Some("INCOMPLETE"));
-    // A load run certifies no coverage: no such testcase or property.
-    let load = report::render(ReportFormat::Junit, &load_report());
-    assert!(!load.contains("must-verified") && !load.contains("classname=\"requirements\""), "{load}");
 }
 
 #[test]
@@ -671,18 +560,14 @@ fn rendered_reports_validate_against_the_committed_schema() {
     let validator = jsonschema::validator_for(&schema).unwrap();
     for report in
         [passing(), failing(), incomplete(), redact::deterministic(&failing()), redact::deterministic(&incomplete())]
-            .into_iter()
-            .chain([load_report()])
     {
         let json: Value = serde_json::from_str(&report::render(ReportFormat::Json, &report)).unwrap();
         let errors: Vec<String> = validator.iter_errors(&json).map(|e| format!("{}: {e}", e.instance_path())).collect();
         assert!(errors.is_empty(), "{errors:#?}");
         // The JSON is the model: it reads back (the PARTIAL note aside).
         let back: RunReport = serde_json::from_value(json).unwrap();
-        assert_eq!((&back.cases, &back.load), (&report.cases, &report.load));
+        assert_eq!(back.cases, report.cases);
     }
-    // A conformance run's report has no load section, not even a null one.
-    assert!(!report::render(ReportFormat::Json, &passing()).contains("\"load\""));
     // Every level the model can hold is one the schema allows.
     for level in [Level::Must, Level::Should, Level::May] {
         let mut report = passing();
@@ -702,24 +587,11 @@ fn html_snapshots() {
     insta::assert_snapshot!("html_incomplete", rendered(ReportFormat::Html, &incomplete()));
 }
 
-/// The HTML without its <pre> blocks (the evidence, where URLs are data).
-fn outside_pre(html: &str) -> String {
-    let mut out = String::new();
-    let mut rest = html;
-    while let Some(start) = rest.find("<pre") {
-        out.push_str(&rest[..start]);
-        let end = rest[start..].find("</pre>").expect("every <pre> is closed") + start + "</pre>".len();
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    out
-}
-
 #[test]
 fn html_is_self_contained() {
-    for report in [passing(), failing(), incomplete(), load_report()] {
+    for report in [passing(), failing(), incomplete()] {
         let html = report::render(ReportFormat::Html, &report);
-        let outside = outside_pre(&html);
+        let outside = common::outside_pre(&html);
         assert!(!outside.contains("http://") && !outside.contains("https://"), "{outside}");
         for fetch in ["<script", "<link", "<img", "<iframe", "src=", "url(", "@import", "@font-face"] {
             assert!(!html.contains(fetch), "the report contains `{fetch}`");
@@ -799,10 +671,6 @@ fn every_format_shows_the_requirement_coverage_and_the_unchecked_must() {
         assert!(text.contains("SHOULD requirements verified 0/0, failed 0, not checked 0; 2 out of scope"), "{format}");
         assert!(text.contains("MV-ITEM-001") && text.contains("the technician has no notifications"), "{format}");
         assert!(text.contains("INCOMPLETE") && text.contains("1 in-scope MUST requirement not checked"), "{format}");
-    }
-    // A load run gates on thresholds and certifies no coverage: no line of zeros.
-    for (format, text) in every_format(&load_report()) {
-        assert!(!text.contains("MUST requirements verified"), "{format}");
     }
 }
 
@@ -885,20 +753,6 @@ fn write_reports_writes_each_format_once_to_its_file() {
     }
     // Nothing else is left behind (no temporary files).
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 4);
-}
-
-#[test]
-fn load_reports_are_written_under_their_own_prefix() {
-    let dir = tempfile::tempdir().unwrap();
-    report::write_reports(&failing(), dir.path(), &ReportFormat::ALL).unwrap();
-    let paths = report::write_reports_as(&load_report(), dir.path(), report::LOAD_PREFIX, &ReportFormat::ALL).unwrap();
-    let names: Vec<String> = paths.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
-    assert_eq!(names, ["load.junit.xml", "load.json", "load.md", "load.html"]);
-    // `run`'s reports in the same directory are untouched.
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 8);
-    let html = std::fs::read_to_string(dir.path().join("load.html")).unwrap();
-    assert!(html.contains("itsm-conform load report") && html.contains("<h2 id=\"load\">Load</h2>"), "{html}");
-    assert!(html.contains("getNewest:p99&lt;5ms") && html.contains("22.4 ms"), "{html}");
 }
 
 #[test]

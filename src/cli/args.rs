@@ -83,7 +83,7 @@ THRESHOLDS: [NAME:]METRIC OP VALUE; metrics pN (p50, p95, p99.9 …), max, avg (
 Defaults: error-rate<1%, p95<500ms.
 
 REPORTS (in --out, default reports/): load-summary.json, load-goose.html, load-goose.json, load-goose.md;
-load.junit.xml, load.json, load.md, load.html (the run in `run`'s report formats, never over its files);
+load.junit.xml, load.json, load.md, load.html (the load report in `run`'s formats, never over its files);
 without --target also load-server.log, the log of the reference server (a child process on a free port).
 
 Before any load, a pre-flight checks that the target answers, serves this API and accepts every

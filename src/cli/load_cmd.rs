@@ -1,5 +1,5 @@
 //! `itsm-conform load`: flags → LoadPlan (exit 2 on bad input), target, the Goose run, the
-//! summary and its run report (`load.*`), the exit code. Without `--target` the target is the
+//! summary and its load report (`load.*`), the exit code. Without `--target` the target is the
 //! embedded reference server in a child process (`serve --ready-line` on a free loopback port, its
 //! log in `<out>/load-server.log`), stopped after the reports are written; only when this program
 //! cannot `serve` (the library called from a test binary without `--server-exe`) does it run
@@ -13,7 +13,7 @@ use super::args::LoadArgs;
 use super::child_server::ChildServer;
 use crate::exit;
 use crate::load::{self, summary, PlanError, PlanInput, Target};
-use crate::model::{verdict, RunVerdict};
+use crate::model::{verdict, LoadReport, RunVerdict};
 use crate::report::{self, ReportFormat};
 use crate::run::Credentials;
 use crate::server::{self, ServerConfig};
@@ -125,19 +125,19 @@ pub fn run(
         }
     };
     let s = &outcome.summary;
-    let _ = write!(out, "{}", summary::render_terminal(s));
+    let report = LoadReport::new(s.clone(), registry.spec(), plan.selection());
+    let _ = write!(out, "{}", report::load::terminal_summary(&report));
     if let Some(before) = &baseline {
-        let _ = write!(out, "{}", summary::render_baseline(s, before));
+        let _ = write!(out, "{}", report::load::against_baseline(s, before));
     }
-    // The summary stays the `--baseline` format; the run model's formats carry it as `load`.
+    // The summary stays the `--baseline` format; the load report carries it whole.
     let path = plan.out.join(summary::FILE_NAME);
     let json = serde_json::to_string_pretty(s).unwrap_or_default();
     if let Err(e) = crate::fsx::write_atomic(&path, json.as_bytes()) {
         let _ = writeln!(err, "error: cannot write `{}`: {e}", path.display());
         return exit::HARNESS_ERROR;
     }
-    let report = load::report::to_run_report(s, registry.spec(), load::report::selection(&plan));
-    let written = match report::write_reports_as(&report, &plan.out, report::LOAD_PREFIX, &ReportFormat::ALL) {
+    let written = match report::write_load_reports(&report, &plan.out, &ReportFormat::ALL) {
         Ok(paths) => paths,
         Err(e) => {
             let _ = writeln!(err, "error: cannot write the reports to `{}`: {e}", plan.out.display());

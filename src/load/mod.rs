@@ -2,11 +2,11 @@
 //!
 //! plan (flags → LoadPlan) → scenario (suite-format YAML → Goose transactions with checks) →
 //! Goose runs → summary (Goose metrics + our counters → LoadSummary, thresholds judged).
-//! Goose writes its own HTML/JSON/Markdown reports; we write `load-summary.json` and, through
-//! `report` (the summary as a run report), `run`'s report formats as `load.*`.
+//! Goose writes its own HTML/JSON/Markdown reports; we write `load-summary.json`, and the command
+//! line builds the load report from the summary (`model::LoadReport`), which `report` renders as
+//! `load.*`.
 
 pub mod plan;
-pub mod report;
 pub mod scenario;
 pub mod summary;
 pub mod threshold;

@@ -33,6 +33,19 @@ pub struct LoadPlan {
     pub out: PathBuf,
 }
 
+impl LoadPlan {
+    /// The flags that shaped the load, for the record of its report (`--users 10`,
+    /// `--scenario technician:4` …).
+    pub fn selection(&self) -> Vec<String> {
+        let mut out = vec![format!("--users {}", self.users)];
+        out.extend(self.scenarios.iter().map(|(s, weight)| format!("--scenario {}:{weight}", s.name)));
+        out.extend(self.run_time.map(|d| format!("--run-time {d:?}")));
+        out.extend(self.iterations.map(|n| format!("--iterations {n}")));
+        out.push(format!("--validate-sample {}", self.validate_sample));
+        out
+    }
+}
+
 /// `NAME` or `NAME:WEIGHT` (a path may contain `:` only as a Windows drive, which we do not split).
 pub fn parse_mix(text: &str) -> Result<(String, usize), String> {
     match text.rsplit_once(':') {

@@ -26,6 +26,7 @@ use super::validation_memo::{Remembered, ValidationMemo};
 use crate::check::sparse::{Extraction, Want};
 use crate::check::{self, body_kind, CompiledStep, FullView, OperationIds, RecVerdict, SchemaMode, SparseView};
 use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::model::load::NO_ANSWER;
 use crate::run::Credentials;
 use crate::schema::{SchemaRegistry, Side};
 use crate::spec::Spec;
@@ -381,7 +382,7 @@ fn fail(
     {
         let mut c = rt.counters.lock();
         *c.by_requirement.entry(requirement.to_string()).or_default() += 1;
-        let status = status.map_or_else(|| "transport".to_string(), |s| s.to_string());
+        let status = status.map_or_else(|| NO_ANSWER.to_string(), |s| s.to_string());
         *c.by_status.entry(status).or_default() += 1;
     }
     if let Some(live) = &rt.live {
@@ -457,7 +458,7 @@ async fn run_step(
                     live.record(&step.name, goose.request.response_time_micros(), false);
                 }
                 let message = format!("no answer: {e}");
-                return fail(user, rt, &mut goose.request, step, "transport", None, &message);
+                return fail(user, rt, &mut goose.request, step, NO_ANSWER, None, &message);
             }
         };
         let status = response.status().as_u16();

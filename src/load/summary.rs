@@ -1,10 +1,9 @@
 //! Goose's metrics → our load summary: per request name the count, rate and percentiles; errors by
 //! requirement id and by status (from our own counters, since Goose keeps error *messages*); every
-//! threshold with its measured value and verdict. Rendered as a terminal table and as
-//! `load-summary.json` (versioned), and compared with a previous summary (`--baseline`).
+//! threshold with its measured value and verdict. Written as `load-summary.json` (versioned), read
+//! back as a previous summary (`--baseline`); rendered by `report::load`.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use goose::metrics::{GooseMetrics, GooseRequestMetricTimingData};
 
@@ -109,146 +108,6 @@ fn percentile_of(stats: &RequestStats, p: f64) -> f64 {
 
 pub fn judge_all(thresholds: &[Threshold], total: &RequestStats, requests: &[RequestStats]) -> Vec<ThresholdVerdict> {
     thresholds.iter().map(|t| t.judge(measure(t, total, requests))).collect()
-}
-
-fn pad(text: &str, width: usize) -> String {
-    format!("{text:<width$}")
-}
-
-/// The terminal summary: requests, errors, thresholds.
-pub fn render_terminal(s: &LoadSummary) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "\nitsm-conform load — {}{}\n  {} users, {:.1} s, scenarios {}, schema validation on {:.0}% of responses{}",
-        s.target,
-        if s.embedded_target { " (embedded reference server)" } else { "" },
-        s.users,
-        s.duration_s,
-        s.scenarios.iter().map(|m| format!("{}:{}", m.name, m.weight)).collect::<Vec<_>>().join(", "),
-        s.validate_sample * 100.0,
-        if s.interrupted {
-            format!("\n  PARTIAL: stopped early ({})", s.stop_reason.as_deref().unwrap_or("interrupted"))
-        } else {
-            String::new()
-        }
-    );
-    let width = s.requests.iter().map(|r| r.name.len()).max().unwrap_or(3).max(8);
-    let _ = writeln!(
-        out,
-        "\n  {}  {:>8} {:>7} {:>9} {:>8} {:>8} {:>8} {:>8} {:>8}",
-        pad("request", width),
-        "count",
-        "errors",
-        "req/s",
-        "p50 ms",
-        "p90 ms",
-        "p95 ms",
-        "p99 ms",
-        "max ms"
-    );
-    for r in s.requests.iter().chain(std::iter::once(&s.total)) {
-        let _ = writeln!(
-            out,
-            "  {}  {:>8} {:>7} {:>9.1} {:>8.1} {:>8.1} {:>8.1} {:>8.1} {:>8.1}",
-            pad(&r.name, width),
-            r.count,
-            r.failures,
-            r.rps,
-            r.p50_ms,
-            r.p90_ms,
-            r.p95_ms,
-            r.p99_ms,
-            r.max_ms
-        );
-    }
-    if s.errors_by_requirement.is_empty() {
-        let _ = writeln!(out, "\n  no failed check");
-    } else {
-        let _ = writeln!(out, "\n  failures by requirement");
-        for (id, n) in &s.errors_by_requirement {
-            let _ = writeln!(out, "    {id:<28} {n}");
-        }
-        let _ = writeln!(out, "  failures by status");
-        for (status, n) in &s.errors_by_status {
-            let _ = writeln!(out, "    {status:<28} {n}");
-        }
-    }
-    let _ = writeln!(
-        out,
-        "  re-logins after a session error: {}; tolerated business rejections: {}; iterations ended for lack of data: {}",
-        s.relogins, s.tolerated_rejections, s.iterations_ended_early
-    );
-    let _ = writeln!(
-        out,
-        "  schema validation: {} responses against their full JSON Schema ({} distinct documents)",
-        s.schema_validated, s.schema_validated_distinct
-    );
-    out.push_str(&render_thresholds(&s.thresholds));
-    let _ = writeln!(
-        out,
-        "\n  verdict: {}",
-        if s.passed { "PASS (every threshold held)" } else { "FAIL (threshold breached)" }
-    );
-    out
-}
-
-pub fn render_thresholds(verdicts: &[ThresholdVerdict]) -> String {
-    let mut out = String::new();
-    let width = verdicts.iter().map(|v| v.threshold.len()).max().unwrap_or(9).max(9);
-    let _ = writeln!(out, "\n  {}  {:>26}  verdict", pad("threshold", width), "measured");
-    for v in verdicts {
-        let _ = writeln!(
-            out,
-            "  {}  {:>26}  {}",
-            pad(&v.threshold, width),
-            v.measured_text,
-            if v.passed { "pass" } else { "FAIL" }
-        );
-    }
-    out
-}
-
-fn delta(now: f64, before: f64) -> String {
-    let diff = now - before;
-    if before.abs() < f64::EPSILON {
-        format!("{now:.1} ({diff:+.1})")
-    } else {
-        format!("{now:.1} ({diff:+.1}, {:+.1}%)", diff * 100.0 / before)
-    }
-}
-
-/// Deltas against a previous summary, per request name present in both, then overall.
-pub fn render_baseline(now: &LoadSummary, before: &LoadSummary) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "\n  against the baseline (started {}):", before.started_at);
-    let width = now.requests.iter().map(|r| r.name.len()).max().unwrap_or(3).max(8);
-    let _ = writeln!(
-        out,
-        "  {}  {:>26} {:>26} {:>26} {:>20}",
-        pad("request", width),
-        "req/s",
-        "p95 ms",
-        "p99 ms",
-        "error rate %"
-    );
-    let pairs = now
-        .requests
-        .iter()
-        .filter_map(|r| before.requests.iter().find(|b| b.name == r.name).map(|b| (r, b)))
-        .chain(std::iter::once((&now.total, &before.total)));
-    for (r, b) in pairs {
-        let _ = writeln!(
-            out,
-            "  {}  {:>26} {:>26} {:>26} {:>20}",
-            pad(&r.name, width),
-            delta(r.rps, b.rps),
-            delta(r.p95_ms, b.p95_ms),
-            delta(r.p99_ms, b.p99_ms),
-            format!("{:.2} ({:+.2})", r.error_rate_pct, r.error_rate_pct - b.error_rate_pct)
-        );
-    }
-    out
 }
 
 /// Reads a previous `load-summary.json`.

@@ -44,6 +44,17 @@ impl Op {
     }
 }
 
+impl fmt::Display for Op {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Op::Less => "<",
+            Op::LessOrEqual => "<=",
+            Op::Greater => ">",
+            Op::GreaterOrEqual => ">=",
+        })
+    }
+}
+
 /// One parsed threshold. Time limits are normalized to milliseconds, error rates to percent.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Threshold {
@@ -208,6 +219,7 @@ impl Threshold {
             threshold: self.source.clone(),
             measured,
             measured_text,
+            limit_text: format!("{} {}", self.op, self.format_value(self.limit)),
             passed: measured.is_some_and(|v| self.op.holds(v, self.limit)),
         }
     }
@@ -273,5 +285,8 @@ mod tests {
         assert!(!t.judge(None).passed);
         assert_eq!(parse("x:rps>1").unwrap().judge(None).measured_text, "no requests named x");
         assert!(parse("rps>=10").unwrap().judge(Some(10.0)).passed);
+        // The limit in the measured value's unit, whatever unit the expression used.
+        assert_eq!(parse("getNewest:p99<1s").unwrap().judge(Some(2.0)).limit_text, "< 1000.0 ms");
+        assert_eq!(parse("error-rate<=1%").unwrap().judge(None).limit_text, "<= 1.00 %");
     }
 }

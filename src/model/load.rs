@@ -9,6 +9,10 @@ use serde::{Deserialize, Serialize};
 /// Bumped when a field changes meaning or goes away (adding fields keeps it).
 pub const FORMAT_VERSION: u32 = 1;
 
+/// The key of `errors_by_requirement` and `errors_by_status` for requests that got no answer
+/// (connection refused or reset, no response in time): not a requirement of the spec.
+pub const NO_ANSWER: &str = "transport";
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RequestStats {
     /// The request name (a step name of the scenarios), or `all`.
@@ -79,6 +83,10 @@ pub struct ThresholdVerdict {
     pub measured: Option<f64>,
     /// The measured value as shown (`212.4 ms`, `0.00 %`, `no requests named getNewest`).
     pub measured_text: String,
+    /// The limit as shown, in the measured value's unit (`< 200.0 ms`, `< 1.00 %`); empty in a
+    /// summary written before it was recorded.
+    #[serde(default)]
+    pub limit_text: String,
     pub passed: bool,
 }
 

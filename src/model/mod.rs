@@ -1,12 +1,16 @@
 //! The ground floor: what a run produced, as plain data, and the verdicts decided on it once.
 //! Runners (`run`, `load`) fill it, reports render it; it imports nothing above it.
+//!
+//! Two reports: a conformance run's [`RunReport`] (`run`) and a load run's [`LoadReport`] (`load`).
 
 pub mod findings;
 pub mod load;
+pub mod load_report;
 pub mod report;
 pub mod verdict;
 
 pub use load::{LoadSummary, RequestStats, ScenarioMix, ThresholdVerdict};
+pub use load_report::{BrokenRequirement, LoadReport};
 pub use report::{
     CaseResult, CheckResult, Coverage, EndpointCoverage, FindingExample, FindingGroup, LevelCoverage, Outcome,
     RequestRecord, RequirementCoverage, RequirementVerdict, ResponseRecord, RunReport, RunStats, RunVerdict, Scope,

@@ -1,15 +1,17 @@
 //! The run model: what one conformance run produced. Decided once (see `verdict`), rendered by
-//! every report format. Serialized as the JSON report (versioned).
+//! every report format. Serialized as the JSON report (versioned). A load run has its own report,
+//! `load_report::LoadReport`.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::load::LoadSummary;
 use crate::spec::Level;
 
 /// Bumped when the JSON report changes incompatibly; its JSON Schema is specs/meta/report.schema.json.
 /// 2: the INCOMPLETE verdict, requirement coverage (why a requirement was not checked), grouped findings.
+/// (Still 2 after the `load` member left for the load run's own report, `LoadReport`: no report of
+/// `run` ever carried it.)
 pub const FORMAT_VERSION: u32 = 2;
 
 /// `tool` of every report, `run`'s and `load`'s.
@@ -395,8 +397,4 @@ pub struct RunReport {
     pub notes: Vec<String>,
     #[serde(default, skip_serializing_if = "Value::is_null")]
     pub extra: Value,
-    /// The figures of a load run (`itsm-conform load`), whose thresholds and broken requirements
-    /// are also its cases; absent in a conformance run's report.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub load: Option<LoadSummary>,
 }

@@ -127,8 +127,8 @@ pub fn exit_code(verdict: RunVerdict) -> u8 {
 }
 
 /// A load run is gated by its thresholds: they weigh the checks broken under load (`error-rate<1%`
-/// by default), which its report lists as cases without deciding the verdict. A run that sent no
-/// request measured nothing: a harness error.
+/// by default), which its report lists (a MUST as a failure, a SHOULD as a warning) without
+/// deciding the verdict. A run that sent no request measured nothing: a harness error.
 pub fn load_verdict(summary: &LoadSummary) -> RunVerdict {
     if summary.total.count == 0 {
         RunVerdict::Error

@@ -1,12 +1,12 @@
 //! The HTML report: one self-contained file (inline CSS; no script, font or network fetch) that can
 //! be attached to a certification or opened offline. The layout is in templates/report.html; this
-//! file turns the run model into flat rows so the template needs no logic beyond loops and ifs.
+//! file turns the run model into flat rows so the template needs no logic beyond loops and ifs. The
+//! environment and the stylesheet (templates/report.css) are shared with the load report's HTML.
 
 use minijinja::{AutoEscape, Environment, Output, State, UndefinedBehavior, Value};
 use serde::Serialize;
 
 use super::labels;
-use super::load_section::{self, LoadSection};
 use super::{findings, requirements};
 use crate::model::{
     Coverage, EndpointCoverage, FindingExample, FindingGroup, Outcome, RequirementVerdict, RunReport, RunStats,
@@ -14,11 +14,12 @@ use crate::model::{
 };
 
 const TEMPLATE: &str = include_str!("templates/report.html");
+/// The stylesheet of every HTML report, inlined into each.
+pub(crate) const CSS: &str = include_str!("templates/report.css");
 
 #[derive(Serialize)]
 struct View<'a> {
-    /// `conformance` or `load`.
-    kind: &'static str,
+    css: &'static str,
     tool: &'a str,
     tool_version: &'a str,
     spec_version: &'a str,
@@ -34,14 +35,12 @@ struct View<'a> {
     reason: String,
     partial: Option<String>,
     stats: &'a RunStats,
-    /// None for a load run, which certifies no requirement coverage.
-    requirement_coverage: Option<CoverageView<'a>>,
+    requirement_coverage: CoverageView<'a>,
     findings: Vec<FindingView>,
     requirements: Vec<RequirementRow<'a>>,
     coverage: &'a [EndpointCoverage],
     covered: usize,
     skipped: Vec<SkippedRow<'a>>,
-    load: Option<LoadSection>,
 }
 
 #[derive(Serialize)]
@@ -117,12 +116,13 @@ struct SkippedRow<'a> {
 }
 
 pub fn render(report: &RunReport) -> String {
-    let env = environment();
+    let env = environment("report.html", TEMPLATE);
     let template = env.get_template("report.html").expect("the report template is registered");
     template.render(view(report)).expect("the report template renders every report (tested)")
 }
 
-fn environment() -> Environment<'static> {
+/// The environment every HTML report renders in, with the one template `name`.
+pub(crate) fn environment(name: &'static str, template: &'static str) -> Environment<'static> {
     let mut env = Environment::new();
     // Strict: a misspelt field in the template fails the tests instead of rendering blank.
     env.set_undefined_behavior(UndefinedBehavior::Strict);
@@ -131,7 +131,7 @@ fn environment() -> Environment<'static> {
     // Block tags on their own lines leave no blank lines behind, so the output stays readable.
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
-    env.add_template("report.html", TEMPLATE).expect("the report template parses (tested)");
+    env.add_template(name, template).expect("the report templates parse (tested)");
     env
 }
 
@@ -164,7 +164,7 @@ fn escape_html(out: &mut Output, state: &State, value: &Value) -> Result<(), min
 
 fn view(report: &RunReport) -> View<'_> {
     View {
-        kind: labels::kind(report),
+        css: CSS,
         tool: &report.tool,
         tool_version: &report.tool_version,
         spec_version: &report.spec_version,
@@ -179,7 +179,7 @@ fn view(report: &RunReport) -> View<'_> {
         reason: labels::verdict_reason(report),
         partial: report.interrupted.then(labels::partial_line),
         stats: &report.stats,
-        requirement_coverage: requirements::shown(report).then(|| CoverageView {
+        requirement_coverage: CoverageView {
             lines: requirements::lines(report),
             unchecked: requirements::unchecked_musts(report).into_iter().map(requirement_row).collect(),
             unscoped: requirements::unscoped(report)
@@ -191,7 +191,7 @@ fn view(report: &RunReport) -> View<'_> {
                     requirements: g.requirements.into_iter().map(requirement_row).collect(),
                 })
                 .collect(),
-        }),
+        },
         findings: report.findings.iter().map(|g| finding_view(report, g)).collect(),
         requirements: report.requirements.iter().map(requirement_row).collect(),
         coverage: &report.coverage,
@@ -202,7 +202,6 @@ fn view(report: &RunReport) -> View<'_> {
             .filter(|c| c.outcome == Outcome::Skipped)
             .map(|c| SkippedRow { case_id: &c.id, reason: labels::skip_reason(c).unwrap_or("") })
             .collect(),
-        load: report.load.as_ref().map(load_section::section),
     }
 }
 
@@ -236,7 +235,7 @@ fn finding_view(report: &RunReport, g: &FindingGroup) -> FindingView {
         outcome: labels::outcome(g.outcome),
         class: g.outcome,
         label: findings::label(g),
-        // Only to a row of the requirements table (a load report's THRESHOLD has none).
+        // Only to a row of the requirements table.
         requirement_anchor: g
             .requirement
             .as_deref()

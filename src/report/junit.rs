@@ -60,12 +60,10 @@ pub fn render(report: &RunReport) -> String {
         }
         junit.add_test_suite(suite);
     }
-    if requirements::shown(report) {
-        let mut suite = new_suite(report, COVERAGE_SUITE);
-        suite.set_time(Duration::ZERO);
-        suite.add_test_case(coverage_case(report));
-        junit.add_test_suite(suite);
-    }
+    let mut suite = new_suite(report, COVERAGE_SUITE);
+    suite.set_time(Duration::ZERO);
+    suite.add_test_case(coverage_case(report));
+    junit.add_test_suite(suite);
     junit.to_string().expect("JUnit XML serializes to memory")
 }
 
@@ -96,11 +94,9 @@ fn properties(report: &RunReport) -> Vec<Property> {
     if report.interrupted {
         props.push(Property::new("partial", PARTIAL));
     }
-    if requirements::shown(report) {
-        let c = &report.requirement_coverage;
-        props.extend(coverage_properties("must", &c.must));
-        props.extend(coverage_properties("should", &c.should));
-    }
+    let c = &report.requirement_coverage;
+    props.extend(coverage_properties("must", &c.must));
+    props.extend(coverage_properties("should", &c.should));
     props
 }
 

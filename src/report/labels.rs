@@ -32,59 +32,28 @@ pub fn verdict(v: RunVerdict) -> &'static str {
     }
 }
 
-/// What the report is of: `conformance` (`run`) or `load`.
-pub fn kind(report: &RunReport) -> &'static str {
-    if report.load.is_some() {
-        "load"
-    } else {
-        "conformance"
-    }
-}
-
 /// Why the verdict is what it is, what decided it first: `1 MUST failure; interrupted by SIGTERM`,
 /// `interrupted by SIGTERM`, `3 in-scope MUST requirements not checked`, `the target stopped
-/// answering: …`; for a load run, its thresholds first, since they decide it (`1 of 2 thresholds
-/// breached, 1 MUST failure`). The verdict itself is decided in `run::verdict`; this only words it.
+/// answering: …`. The verdict itself is decided in `model::verdict`; this only words it (a load
+/// report's reason is worded in `load::view`).
 pub fn verdict_reason(report: &RunReport) -> String {
     let s = &report.stats;
-    let Some(load) = &report.load else {
-        let counts = failure_counts(s.must_failures, s.harness_errors, s.should_failures);
-        let stop = stop_reason(report);
-        let n = report.requirement_coverage.must.not_checked;
-        let unchecked =
-            (n > 0).then(|| format!("{n} in-scope MUST requirement{} not checked", if n == 1 { "" } else { "s" }));
-        let parts = match report.verdict {
-            RunVerdict::Fail => [counts, stop, unchecked],
-            RunVerdict::Error => [stop, counts, unchecked],
-            RunVerdict::Incomplete => [stop, unchecked, counts],
-            RunVerdict::Pass => {
-                let must = report.requirement_coverage.must;
-                let verified =
-                    Some(format!("{}/{} in-scope MUST requirements verified", must.verified, must.in_scope()));
-                [verified, counts, None]
-            }
-        };
-        return parts.into_iter().flatten().collect::<Vec<_>>().join("; ");
+    let counts = failure_counts(s.must_failures, s.harness_errors, s.should_failures);
+    let stop = stop_reason(report);
+    let n = report.requirement_coverage.must.not_checked;
+    let unchecked =
+        (n > 0).then(|| format!("{n} in-scope MUST requirement{} not checked", if n == 1 { "" } else { "s" }));
+    let parts = match report.verdict {
+        RunVerdict::Fail => [counts, stop, unchecked],
+        RunVerdict::Error => [stop, counts, unchecked],
+        RunVerdict::Incomplete => [stop, unchecked, counts],
+        RunVerdict::Pass => {
+            let must = report.requirement_coverage.must;
+            let verified = Some(format!("{}/{} in-scope MUST requirements verified", must.verified, must.in_scope()));
+            [verified, counts, None]
+        }
     };
-    let total = load.thresholds.len();
-    let breached = load.thresholds.iter().filter(|t| !t.passed).count();
-    let gate = if load.total.count == 0 {
-        "no request was sent".to_string()
-    } else if breached > 0 {
-        format!("{breached} of {total} threshold{} breached", if total == 1 { "" } else { "s" })
-    } else {
-        format!("every threshold held ({total})")
-    };
-    // The threshold cases are MUST checks too; their breaches are already in `gate`.
-    let gate = match failure_counts(s.must_failures.saturating_sub(breached), s.harness_errors, s.should_failures) {
-        Some(counts) => format!("{gate}, {counts}"),
-        None => gate,
-    };
-    // A load run stopped early held its gates over a shorter run: that is what made it INCOMPLETE.
-    match stop_reason(report).filter(|_| report.verdict == RunVerdict::Incomplete) {
-        Some(stop) => format!("{stop}; {gate}"),
-        None => gate,
-    }
+    parts.into_iter().flatten().collect::<Vec<_>>().join("; ")
 }
 
 /// Why the run stopped early, in words (`interrupted by SIGTERM`), when it did.

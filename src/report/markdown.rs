@@ -4,7 +4,6 @@
 use std::fmt::Write as _;
 
 use super::labels::{self, PARTIAL, PARTIAL_WHY};
-use super::load_section::{self, CountRow, LoadSection};
 use super::{findings, requirements};
 use crate::model::{FindingGroup, RunReport};
 
@@ -15,8 +14,7 @@ const MAX_VALUE_CHARS: usize = 80;
 
 pub fn render(report: &RunReport) -> String {
     let mut out = String::new();
-    let kind = if report.load.is_some() { " load" } else { "" };
-    let _ = writeln!(out, "## {}{kind} verdict: **{}**\n", report.tool, labels::verdict(report.verdict));
+    let _ = writeln!(out, "## {} verdict: **{}**\n", report.tool, labels::verdict(report.verdict));
     if report.interrupted {
         let _ = writeln!(out, "> **{PARTIAL}** ({PARTIAL_WHY}).\n");
     }
@@ -53,12 +51,7 @@ pub fn render(report: &RunReport) -> String {
     let _ = writeln!(out, "|{}", "---:|".repeat(totals.len()));
     let _ = writeln!(out, "| {} |", totals.map(|(_, n)| n.to_string()).join(" | "));
 
-    if requirements::shown(report) {
-        requirement_coverage(&mut out, report);
-    }
-    if let Some(load) = &report.load {
-        load_tables(&mut out, &load_section::section(load));
-    }
+    requirement_coverage(&mut out, report);
 
     let (failures, warnings) = findings::split(report);
     if !failures.is_empty() {
@@ -93,49 +86,6 @@ fn requirement_coverage(out: &mut String, report: &RunReport) {
     }
 }
 
-/// The figures of a load run: per request, the thresholds, the failures by requirement and status.
-fn load_tables(out: &mut String, load: &LoadSection) {
-    let _ = writeln!(out, "\n### Load\n\n{}.\n", text(&load.shape));
-    out.push_str("| request | count | errors | req/s | p50 ms | p90 ms | p95 ms | p99 ms | max ms |\n");
-    out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-    for r in &load.requests {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-            code(&r.name),
-            r.count,
-            r.errors,
-            r.rps,
-            r.p50,
-            r.p90,
-            r.p95,
-            r.p99,
-            r.max
-        );
-    }
-    if !load.thresholds.is_empty() {
-        out.push_str("\n| threshold | measured | verdict |\n|---|---:|---|\n");
-        for t in &load.thresholds {
-            let _ = writeln!(out, "| {} | {} | {} |", code(&t.threshold), text(&t.measured), t.verdict);
-        }
-    }
-    if load.by_requirement.is_empty() {
-        out.push_str("\nNo failed check.\n");
-    } else {
-        counts(out, "requirement", &load.by_requirement);
-        counts(out, "status", &load.by_status);
-    }
-    let _ = writeln!(out, "\n{}.", text(&load.counters.join("; ")));
-}
-
-/// Failed requests by `key` (requirement or status).
-fn counts(out: &mut String, key: &str, rows: &[CountRow]) {
-    let _ = writeln!(out, "\n| failures by {key} | responses |\n|---|---:|");
-    for r in rows {
-        let _ = writeln!(out, "| {} | {} |", code(&r.key), r.count);
-    }
-}
-
 /// Each finding: its headline, then its first examples with their evidence, one line each.
 fn list(out: &mut String, groups: &[&FindingGroup]) {
     for g in groups.iter().take(MAX_ROWS) {
@@ -165,7 +115,7 @@ fn list(out: &mut String, groups: &[&FindingGroup]) {
 
 /// A value as a code span inside a table cell: one line, cut to [`MAX_VALUE_CHARS`], pipes escaped
 /// (GitHub tables split cells on `|` even inside code spans) and a fence longer than any backtick run.
-fn code(value: &str) -> String {
+pub(crate) fn code(value: &str) -> String {
     fenced(&one_line(value, true).replace('|', "\\|"))
 }
 
@@ -194,7 +144,7 @@ fn fenced(one_line: &str) -> String {
 }
 
 /// Plain text in a table cell: one line, with the characters Markdown or HTML would interpret escaped.
-fn text(value: &str) -> String {
+pub(crate) fn text(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for c in value.split_whitespace().collect::<Vec<_>>().join(" ").chars() {
         match c {

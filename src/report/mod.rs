@@ -1,5 +1,6 @@
-//! Reports of a run. Every format is a pure function of [`RunReport`]: verdicts are decided in
-//! `run::verdict`, never here, so the formats cannot disagree about what happened.
+//! Reports of a run. Every format is a pure function of the report, [`RunReport`] for `run` and
+//! [`LoadReport`] for `load`: verdicts are decided in `model::verdict`, never here, so the formats
+//! cannot disagree about what happened.
 //!
 //! | format     | file                      | for                                          |
 //! |------------|---------------------------|----------------------------------------------|
@@ -8,17 +9,24 @@
 //! | `markdown` | `itsm-conform.md`         | a pull-request comment                       |
 //! | `html`     | `itsm-conform.html`       | people: every requirement, endpoint and piece of evidence |
 //!
-//! `load` writes the same formats of its own report (`RunReport::load` set) as `load.junit.xml`,
-//! `load.json` …, so both commands can share an output directory.
+//! `load` writes the same formats of its own report (see [`load`]) under its own prefix, so both
+//! commands can share an output directory:
 //!
-//! The terminal summary is not a file format: `run` prints it after the run.
+//! | format     | file             | what                                                        |
+//! |------------|------------------|-------------------------------------------------------------|
+//! | `junit`    | `load.junit.xml` | a testsuite `thresholds`, a testsuite `requirements under load` |
+//! | `json`     | `load.json`      | the load report (schema: specs/meta/load-report.schema.json) |
+//! | `markdown` | `load.md`        | verdict, thresholds, requests, scenario mix, requirements broken |
+//! | `html`     | `load.html`      | the same, self-contained                                     |
+//!
+//! The terminal summary is not a file format: `run` and `load` print theirs after the run.
 
 mod findings;
 mod html;
 pub mod json;
 mod junit;
 mod labels;
-mod load_section;
+pub mod load;
 mod markdown;
 pub mod redact;
 mod requirements;
@@ -29,7 +37,7 @@ use std::path::{Path, PathBuf};
 pub use labels::PARTIAL;
 pub use terminal::terminal_summary;
 
-use crate::model::RunReport;
+use crate::model::{LoadReport, RunReport};
 
 /// A report file format (`--report junit,html`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
@@ -75,19 +83,34 @@ pub fn render(format: ReportFormat, report: &RunReport) -> String {
     }
 }
 
-/// Writes `run`'s reports: [`write_reports_as`] with [`RUN_PREFIX`].
+/// A load report in `format`.
+pub fn render_load(format: ReportFormat, report: &LoadReport) -> String {
+    match format {
+        ReportFormat::Junit => load::junit(report),
+        ReportFormat::Json => load::json::render(report),
+        ReportFormat::Markdown => load::markdown(report),
+        ReportFormat::Html => load::html(report),
+    }
+}
+
+/// Writes `run`'s reports, `itsm-conform.<format>` (see [`write_each`]).
 pub fn write_reports(report: &RunReport, dir: &Path, formats: &[ReportFormat]) -> std::io::Result<Vec<PathBuf>> {
-    write_reports_as(report, dir, RUN_PREFIX, formats)
+    write_each(dir, RUN_PREFIX, formats, |format| render(format, report))
+}
+
+/// Writes `load`'s reports, `load.<format>` (see [`write_each`]).
+pub fn write_load_reports(report: &LoadReport, dir: &Path, formats: &[ReportFormat]) -> std::io::Result<Vec<PathBuf>> {
+    write_each(dir, LOAD_PREFIX, formats, |format| render_load(format, report))
 }
 
 /// Writes each format (once, even if named twice) to its file `<prefix><extension>` in `dir`,
 /// atomically so a reader or an interrupted run never sees half a report; returns the paths
 /// written, in `formats` order.
-pub fn write_reports_as(
-    report: &RunReport,
+fn write_each(
     dir: &Path,
     prefix: &str,
     formats: &[ReportFormat],
+    render: impl Fn(ReportFormat) -> String,
 ) -> std::io::Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for (i, &format) in formats.iter().enumerate() {
@@ -95,7 +118,7 @@ pub fn write_reports_as(
             continue;
         }
         let path = dir.join(format.file_name(prefix));
-        crate::fsx::write_atomic(&path, render(format, report).as_bytes())?;
+        crate::fsx::write_atomic(&path, render(format).as_bytes())?;
         written.push(path);
     }
     Ok(written)

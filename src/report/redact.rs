@@ -2,7 +2,9 @@
 //! every run (secrets are masked earlier, by the engine, with `crate::secrets`). It lives in the
 //! product, not in the tests, so every format can be rendered deterministically.
 
-use crate::model::{CheckResult, FindingExample, RequestRecord, ResponseRecord, RunReport, StepResult};
+use crate::model::{
+    CheckResult, FindingExample, LoadReport, LoadSummary, RequestRecord, ResponseRecord, RunReport, StepResult,
+};
 
 /// Placeholders of [`deterministic`]; fixed text, so a snapshot diff shows only real changes.
 pub const TIME: &str = "[TIME]";
@@ -16,9 +18,7 @@ const CLOCK_FIELDS: [(&str, &str); 3] =
 
 /// A copy of `report` with its nondeterminism replaced by fixed placeholders: the start time, every
 /// duration, ports in URLs, clock-derived numbers in bodies and session ids, wherever the model
-/// repeats them (the steps, the findings' examples, the requirements' details, the stop reason). A
-/// load section keeps its figures, like the evidence of a check (`model::load::deterministic`
-/// blanks them too).
+/// repeats them (the steps, the findings' examples, the requirements' details, the stop reason).
 pub fn deterministic(report: &RunReport) -> RunReport {
     let mut r = report.clone();
     r.started_at = TIME.to_string();
@@ -34,12 +34,6 @@ pub fn deterministic(report: &RunReport) -> RunReport {
         map_opt(actual, text);
         map_opt(curl, body);
     }
-    if let Some(load) = &mut r.load {
-        load.started_at = TIME.to_string();
-        load.duration_s = 0.0;
-        load.target = text(&load.target);
-        map_opt(&mut load.stop_reason, text);
-    }
     for case in &mut r.cases {
         case.duration_ms = 0;
         for step in &mut case.steps {
@@ -47,6 +41,33 @@ pub fn deterministic(report: &RunReport) -> RunReport {
         }
     }
     r
+}
+
+/// A copy of a load report with its start time, duration and the target's port replaced by fixed
+/// placeholders, in its header and in its summary. The figures are kept, like the evidence of a
+/// check: a report built from fixed figures renders identically every run
+/// (`model::load::deterministic` blanks the figures of a real run too).
+pub fn deterministic_load(report: &LoadReport) -> LoadReport {
+    let mut r = report.clone();
+    r.started_at = TIME.to_string();
+    r.duration_ms = 0;
+    r.target = text(&r.target);
+    r.notes = r.notes.iter().map(|n| text(n)).collect();
+    map_opt(&mut r.stop_reason, text);
+    r.summary = deterministic_summary(&r.summary);
+    r
+}
+
+/// A copy of a load summary with its start time, duration and the target's port replaced by fixed
+/// placeholders, its figures kept: what [`deterministic_load`] does to the summary a load report
+/// carries, and what a `--baseline` comparison is rendered from in tests.
+pub fn deterministic_summary(summary: &LoadSummary) -> LoadSummary {
+    let mut s = summary.clone();
+    s.started_at = TIME.to_string();
+    s.duration_s = 0.0;
+    s.target = text(&s.target);
+    map_opt(&mut s.stop_reason, text);
+    s
 }
 
 fn redact_step(step: &mut StepResult) {

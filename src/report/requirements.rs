@@ -6,12 +6,6 @@ use super::labels;
 use crate::model::{Coverage, LevelCoverage, RequirementVerdict, RunReport, Unchecked};
 use crate::spec::Level;
 
-/// Whether the report has requirement coverage to show: a load run gates on thresholds and
-/// certifies none (its coverage is all zeros, which would read as "nothing verified").
-pub fn shown(report: &RunReport) -> bool {
-    report.load.is_none()
-}
-
 /// `MUST requirements verified 3/4, failed 0, not checked 1; 2 not applicable, 5 out of scope`:
 /// M counts the applicable requirements in scope; the tail only when non-zero.
 pub fn level_line(level: Level, c: &LevelCoverage) -> String {

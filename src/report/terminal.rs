@@ -85,9 +85,7 @@ pub fn terminal_summary(report: &RunReport, color: bool) -> String {
         let _ = writeln!(out, "{}", endpoints_table(report));
     }
     let _ = writeln!(out, "\nTotals\n{}\n{}", cases_table(report), checks_table(report));
-    if requirements::shown(report) {
-        requirement_coverage(&mut out, report);
-    }
+    requirement_coverage(&mut out, report);
 
     let _ = writeln!(out);
     if report.interrupted {

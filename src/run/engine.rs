@@ -296,7 +296,6 @@ pub async fn run_suites(
         selection: config.selection.describe(),
         notes: Vec::new(),
         extra: Value::Null,
-        load: None,
     })
 }
 
