@@ -12,11 +12,17 @@ rounds="${1:-3}"
 cargo build --release --quiet
 bin=target/release/itsm-conform
 work="$(mktemp -d)"
-port=$((20000 + RANDOM % 20000))
-"$bin" serve --bind "127.0.0.1:$port" --fault slow:50ms >/dev/null 2>&1 &
-server=$!
+server=""
 trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.05; done
+# A fresh server for every run: a run decides approvals and closes tasks, so a target used by
+# several runs runs out of the data a later run needs (and that run is rightly INCOMPLETE).
+start_server() {
+  port=$((20000 + RANDOM % 20000))
+  "$bin" serve --bind "127.0.0.1:$port" --fault slow:50ms >/dev/null 2>&1 &
+  server=$!
+  for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return; sleep 0.05; done
+  echo "bench-remote: the server did not start" >&2; exit 1
+}
 # The built-in data set's demo accounts, two per role where it has two (the multi-user rules).
 cat >"$work/creds.yaml" <<'YAML'
 technician: [{user: tecnico, password: tecnico-demo}, {user: tecnico2, password: tecnico2-demo}]
@@ -36,10 +42,12 @@ for round in $(seq "$rounds"); do
   for jobs in "${settings[@]}"; do
     out="$work/$jobs-$round"
     flag=(); [ "$jobs" = default ] || flag=(--jobs "$jobs")
+    start_server
     t0=$(ms); code=0
     "$bin" run --target "http://127.0.0.1:$port/citsmart" --credentials "$work/creds.yaml" \
       --out "$out" --no-color "${flag[@]}" >"$out.log" 2>&1 || code=$?
     t1=$(ms)
+    kill "$server"; wait "$server" 2>/dev/null || true
     [ "$code" -eq 0 ] || { echo "bench-remote: --jobs $jobs round $round exited $code" >&2; tail -20 "$out.log" >&2; exit 1; }
     times[$jobs]="${times[$jobs]:-} $((t1 - t0))"
     verdicts "$out/itsm-conform.json" >"$out.verdicts"
