@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::dates::{date_ddmmyyyy, end_sla, time_flag};
+use super::item_memo::ItemMemo;
 use crate::server::data::{Task, TaskKind, TaskState, Ticket};
 use crate::server::domain::World;
 
@@ -80,22 +81,17 @@ pub fn value(world: &World, ticket: &Ticket, task: &Task) -> Value {
 }
 
 /// The operation fields `{"amount":N,"notifications":[…],` (amount only when given), in the
-/// prefix form of `read_cache::prefix`: no closing brace, a trailing comma.
-pub fn list_prefix<'a>(world: &World, amount: bool, selected: impl Iterator<Item = (&'a Ticket, &'a Task)>) -> Vec<u8> {
-    let items: Vec<(&Ticket, &Task)> = selected.collect();
-    let mut out = Vec::with_capacity(64 + items.len() * 360);
+/// prefix form of `read_cache::prefix`: no closing brace, a trailing comma. Items come from the
+/// memo when their request has not changed.
+pub fn list_prefix(world: &World, memo: &ItemMemo, amount: bool, items: &[(&Ticket, &Task)]) -> Vec<u8> {
+    // Room for the envelope too, which the pipeline appends.
+    let mut out = Vec::with_capacity(128 + items.len() * 360);
     out.push(b'{');
     if amount {
         out.extend_from_slice(format!("\"amount\":{},", items.len()).as_bytes());
     }
     out.extend_from_slice(b"\"notifications\":[");
-    for (i, (ticket, task)) in items.into_iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        // Writing to a Vec cannot fail; an item that could not serialize would be a bug in Item.
-        serde_json::to_writer(&mut out, &item(world, ticket, task)).expect("a notification item serializes");
-    }
+    memo.write(world, items, &mut out);
     out.extend_from_slice(b"],");
     out
 }
@@ -112,8 +108,9 @@ mod tests {
         let pairs: Vec<(&Ticket, &Task)> =
             world.tickets().iter().flat_map(|t| t.tasks.iter().map(move |k| (t, k))).collect();
         assert!(pairs.len() > 40, "{}", pairs.len());
+        let memo = ItemMemo::default();
         for amount in [false, true] {
-            let text = list_prefix(&world, amount, pairs.iter().copied());
+            let text = list_prefix(&world, &memo, amount, &pairs);
             let mut fields = Map::new();
             let items: Vec<Value> = pairs.iter().map(|(t, k)| value(&world, t, k)).collect();
             if amount {
@@ -125,6 +122,6 @@ mod tests {
             expected.push(b',');
             assert_eq!(String::from_utf8(text).unwrap(), String::from_utf8(expected).unwrap());
         }
-        assert_eq!(list_prefix(&world, false, std::iter::empty()), b"{\"notifications\":[],");
+        assert_eq!(list_prefix(&world, &memo, false, &[]), b"{\"notifications\":[],");
     }
 }

@@ -3,5 +3,6 @@
 
 pub mod dates;
 pub mod item;
+pub mod item_memo;
 pub mod occurrence;
 pub mod request;
