@@ -100,7 +100,9 @@ fn every_must_is_cited_by_a_check_some_case_can_make() {
     let registry = common::registry();
     let spec = registry.spec();
     let suites = itsm_conform::suite::load_dir(&common::project_root().join("suites"), spec).unwrap();
-    let checkable = itsm_conform::run::scope::checkable(spec, &suites);
+    let generated: Vec<itsm_conform::suite::CaseDef> =
+        itsm_conform::run::generate::generate(spec).into_iter().flat_map(|s| s.cases).collect();
+    let checkable = itsm_conform::check::scope::checkable(spec, &suites, &generated);
     let musts: BTreeSet<&str> = spec
         .requirements
         .values()

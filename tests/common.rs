@@ -66,7 +66,7 @@ pub fn registry() -> std::sync::Arc<itsm_conform::schema::SchemaRegistry> {
     REGISTRY
         .get_or_init(|| {
             let (registry, _) =
-                itsm_conform::spec::load_checked(&itsm_conform::spec::SpecFiles::embedded()).expect("spec loads");
+                itsm_conform::schema::load_checked(&itsm_conform::spec::SpecFiles::embedded()).expect("spec loads");
             registry
         })
         .clone()

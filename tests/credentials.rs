@@ -261,7 +261,7 @@ async fn no_report_shows_a_password_in_any_encoding_and_a_short_one_mangles_noth
     let mut server_config = ServerConfig::local();
     server_config.data = data;
     let server = server::start(server_config, registry.spec().clone()).await.expect("server starts");
-    let credentials = Credentials::of_reference(&server);
+    let credentials = itsm_conform::cli::reference_accounts(&server);
     let suites = suite::load_dir(&common::project_root().join("suites"), registry.spec()).unwrap();
     let report = run(&config(server.base_url(), credentials.clone(), suites, true)).await;
     server.shutdown().await;

@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 use common::run_cli;
 use itsm_conform::load::LoadSummary;
-use itsm_conform::run::model::{RunReport, RunVerdict};
+use itsm_conform::model::{RunReport, RunVerdict};
 use itsm_conform::server::{FaultSet, ServerConfig};
 
 static GOOSE: Mutex<()> = Mutex::new(());
@@ -251,7 +251,7 @@ fn the_summary_has_a_stable_shape() {
         dir.path().to_str().unwrap(),
     ]);
     assert_eq!(code, 0, "{stdout}\n{stderr}");
-    let s = itsm_conform::load::summary::deterministic(&summary(dir.path()));
+    let s = itsm_conform::model::load::deterministic(&summary(dir.path()));
     insta::assert_json_snapshot!("load_summary", s);
 }
 

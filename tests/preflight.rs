@@ -170,7 +170,7 @@ async fn a_wrong_password_on_the_reference_server_names_role_user_and_descriptio
         .await
         .unwrap();
     let client = itsm_conform::run::preflight::client(false).unwrap();
-    let mut credentials = itsm_conform::run::Credentials::of_reference(&server);
+    let mut credentials = itsm_conform::cli::reference_accounts(&server);
     let ok = itsm_conform::run::preflight::preflight(&client, &server.base_url(), &credentials).await.unwrap();
     assert!(ok.accounts >= 4, "every account of every role logs in once: {}", ok.accounts);
     credentials.pools.get_mut("approver").unwrap()[0].1 = "not-the-password".into();

@@ -15,12 +15,12 @@ use clap::ValueEnum;
 use itsm_conform::load::summary::RequestStats;
 use itsm_conform::load::threshold::ThresholdVerdict;
 use itsm_conform::load::{LoadSummary, ScenarioMix};
-use itsm_conform::report::{self, redact, ReportFormat, PARTIAL};
-use itsm_conform::run::model::{
+use itsm_conform::model::verdict;
+use itsm_conform::model::{
     CaseResult, CheckResult, Coverage, EndpointCoverage, Outcome, RequestRecord, RequirementVerdict, ResponseRecord,
     RunReport, RunVerdict, StepResult, Stop, Unchecked, FORMAT_VERSION,
 };
-use itsm_conform::run::verdict;
+use itsm_conform::report::{self, redact, ReportFormat, PARTIAL};
 use itsm_conform::spec::Level;
 use serde_json::Value;
 
@@ -223,8 +223,8 @@ fn coverage(cases: &[CaseResult]) -> Vec<EndpointCoverage> {
         .collect()
 }
 
-fn verdict_findings(cases: &[CaseResult]) -> Vec<itsm_conform::run::model::FindingGroup> {
-    itsm_conform::run::findings::group(cases)
+fn verdict_findings(cases: &[CaseResult]) -> Vec<itsm_conform::model::FindingGroup> {
+    itsm_conform::model::findings::group(cases)
 }
 
 fn run_report(
@@ -416,6 +416,7 @@ fn load_summary() -> LoadSummary {
             request_stats("getNewest", 800, 5, 53.0, [3.4, 8.2, 10.1, 22.4, 48.2]),
             request_stats("login", 400, 1, 26.5, [2.5, 6.0, 7.7, 12.3, 30.9]),
         ],
+        warnings_by_requirement: BTreeMap::new(),
         errors_by_requirement: BTreeMap::from([
             ("GEN-ENV-006".to_string(), 3),
             ("MV-ITEM-001".to_string(), 2),
@@ -461,7 +462,7 @@ fn the_fixtures_have_the_verdicts_they_are_named_after() {
     assert_eq!(i.verdict, RunVerdict::Incomplete);
     assert_eq!(i.requirement_coverage.must.not_checked, 1);
     let l = load_report();
-    assert_eq!(l.verdict, itsm_conform::run::model::RunVerdict::Fail);
+    assert_eq!(l.verdict, itsm_conform::model::RunVerdict::Fail);
     assert_eq!((l.stats.cases, l.stats.passed, l.stats.failed, l.stats.errored), (5, 1, 3, 1));
 }
 
@@ -611,7 +612,7 @@ fn junit_groups_a_case_s_repeated_checks() {
     let details = failure.text().unwrap();
     assert_eq!(details.matches("FAIL MV2-CHECKIN-001").count(), 1, "{details}");
     assert_eq!(details.matches("at       /number").count(), 3, "{details}");
-    assert_eq!(details.matches("curl -sS").count(), itsm_conform::run::findings::EXAMPLES, "{details}");
+    assert_eq!(details.matches("curl -sS").count(), itsm_conform::model::findings::EXAMPLES, "{details}");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -922,7 +923,7 @@ fn the_deterministic_copy_hides_time_ports_sessions_and_clock_numbers() {
 /// Runs every suite in-process against the reference server with `faults`, on the built-in data
 /// or the data set at `data` (relative to the project).
 async fn run_with_faults(faults: &[&str], data: Option<&str>) -> RunReport {
-    use itsm_conform::run::{self, Credentials, RunConfig, RunHandle};
+    use itsm_conform::run::{self, RunConfig, RunHandle};
     use itsm_conform::server::{self, DataSet, FaultSet, ServerConfig};
 
     let registry = common::registry();
@@ -935,7 +936,7 @@ async fn run_with_faults(faults: &[&str], data: Option<&str>) -> RunReport {
     let server = server::start(config, registry.spec().clone()).await.expect("server starts");
     let suites = itsm_conform::suite::load_dir(&common::project_root().join("suites"), registry.spec())
         .unwrap_or_else(|d| panic!("suites load:\n{d}"));
-    let config = RunConfig::new(server.base_url(), Credentials::of_reference(&server), suites);
+    let config = RunConfig::new(server.base_url(), itsm_conform::cli::reference_accounts(&server), suites);
     let report = run::run_suites(&config, registry, &RunHandle::default(), &run::engine::NoProgress)
         .await
         .expect("the run completes");

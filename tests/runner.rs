@@ -20,7 +20,7 @@ fn suites(registry: &SchemaRegistry) -> Vec<suite::LoadedSuite> {
 async fn run_against(config: ServerConfig, timeout: Duration) -> (RunReport, Vec<String>, Credentials) {
     let registry = common::registry();
     let server = server::start(config, registry.spec().clone()).await.expect("server starts");
-    let credentials = Credentials::of_reference(&server);
+    let credentials = itsm_conform::cli::reference_accounts(&server);
     let config = RunConfig { timeout, ..RunConfig::new(server.base_url(), credentials.clone(), suites(&registry)) };
     let report = run::run_suites(&config, registry.clone(), &RunHandle::default(), &run::engine::NoProgress)
         .await
@@ -83,7 +83,8 @@ async fn the_slow_tier_checks_session_expiry_against_a_short_session_lifetime() 
     let mut config = ServerConfig::local();
     config.session_ttl = Duration::from_secs(2);
     let server = server::start(config, registry.spec().clone()).await.expect("server starts");
-    let mut run_config = RunConfig::new(server.base_url(), Credentials::of_reference(&server), suites(&registry));
+    let mut run_config =
+        RunConfig::new(server.base_url(), itsm_conform::cli::reference_accounts(&server), suites(&registry));
     run_config.include_slow = true;
     run_config.session_ttl = Duration::from_secs(2);
     let report = run::run_suites(&run_config, registry.clone(), &RunHandle::default(), &run::engine::NoProgress)
@@ -93,7 +94,7 @@ async fn the_slow_tier_checks_session_expiry_against_a_short_session_lifetime() 
     let problems = failures(&report);
     assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
     let expiry = report.requirements.iter().find(|r| r.id == "GEN-SES-004").unwrap();
-    assert_eq!(expiry.coverage, run::model::Coverage::Verified, "{expiry:?}");
+    assert_eq!(expiry.coverage, itsm_conform::model::Coverage::Verified, "{expiry:?}");
     let must = report.requirement_coverage.must;
     assert_eq!((must.not_checked, must.out_of_scope), (0, 0), "{must:?}");
     assert_eq!(report.verdict, RunVerdict::Pass);
@@ -142,6 +143,34 @@ fn the_suite_schema_file_is_fresh() {
     );
 }
 
+/// The editors' schema agrees with the loader: every committed suite validates, and a check with
+/// two operators, or none, or an unknown key, does not.
+#[test]
+fn the_suite_schema_accepts_the_suites_and_refuses_what_the_loader_refuses() {
+    let validator = jsonschema::validator_for(&suite::json_schema()).expect("the suite schema compiles");
+    let dir = common::project_root().join("suites");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            let value: serde_json::Value = serde_norway::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let errors: Vec<String> = validator.iter_errors(&value).map(|e| e.to_string()).collect();
+            assert!(errors.is_empty(), "{}: {errors:?}", path.display());
+        }
+    }
+    let with_check = |check: serde_json::Value| serde_json::json!({"name": "x", "cases": [{"name": "c", "steps": [{"call": "/mobile/v2/notification/getNewest", "expect": {"checks": [check]}}]}]});
+    let good = with_check(serde_json::json!({"requirement": "R", "pointer": "/a", "max_items": 1}));
+    assert!(validator.is_valid(&good));
+    for bad in [
+        serde_json::json!({"requirement": "R", "pointer": "/a", "max_items": 1, "equals": 2}),
+        serde_json::json!({"requirement": "R", "pointer": "/a"}),
+        serde_json::json!({"requirement": "R", "pointer": "/a", "max_items": 1, "equal": 2}),
+    ] {
+        assert!(!validator.is_valid(&with_check(bad.clone())), "the schema accepts {bad}");
+        let yaml = serde_norway::to_string(&with_check(bad.clone())).unwrap();
+        assert!(suite::load_text("bad.yaml", &yaml, common::registry().spec()).is_err(), "the loader accepts {bad}");
+    }
+}
+
 /// Ctrl-C sets the handle: cases not started are listed as not run, the verdict is INCOMPLETE
 /// (never PASS), and every report says the run is partial.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -150,7 +179,7 @@ async fn an_interrupted_run_still_writes_partial_reports() {
     let server = server::start(ServerConfig::local(), registry.spec().clone()).await.unwrap();
     let config = RunConfig {
         jobs: 1,
-        ..RunConfig::new(server.base_url(), Credentials::of_reference(&server), suites(&registry))
+        ..RunConfig::new(server.base_url(), itsm_conform::cli::reference_accounts(&server), suites(&registry))
     };
     // Interrupt as soon as the third case has finished, as Ctrl-C would.
     struct CancelAfter(RunHandle, std::sync::atomic::AtomicUsize);
@@ -167,7 +196,7 @@ async fn an_interrupted_run_still_writes_partial_reports() {
     server.shutdown().await;
     assert!(report.interrupted);
     assert_eq!(report.verdict, RunVerdict::Incomplete);
-    assert_eq!(run::verdict::exit_code(report.verdict), itsm_conform::exit::INCOMPLETE);
+    assert_eq!(itsm_conform::model::verdict::exit_code(report.verdict), itsm_conform::exit::INCOMPLETE);
     let ran = report.cases.iter().filter(|c| c.steps.iter().any(|s| s.response.is_some())).count();
     assert!(ran >= 3, "the cases finished before the interrupt are kept: {ran}");
     assert!(
@@ -209,7 +238,7 @@ async fn a_case_about_two_users_does_not_apply_when_one_account_plays_both() {
     let case = report.cases.iter().find(|c| c.name == "getByUser of another user does not list the request").unwrap();
     assert_eq!(case.outcome, Outcome::Skipped);
     let step = &case.steps[0];
-    assert_eq!(step.unchecked, Some(run::model::Unchecked::NotApplicable));
+    assert_eq!(step.unchecked, Some(itsm_conform::model::Unchecked::NotApplicable));
     assert!(step.skipped_reason.as_deref().unwrap().contains("one account plays requester and technician"), "{step:?}");
 }
 

@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use futures::StreamExt;
-use itsm_conform::run::{self, Credentials, Outcome, RunConfig, RunHandle, RunReport, RunVerdict};
+use itsm_conform::run::{self, Outcome, RunConfig, RunHandle, RunReport, RunVerdict};
 use itsm_conform::server::{self, Fault, FaultSet, FreedomKind, FreedomSet, ServerConfig, CATALOGUE, FREEDOMS};
 use itsm_conform::spec::Level;
 use itsm_conform::suite;
@@ -61,7 +61,7 @@ async fn run_once(freedoms: FreedomSet, setup: Setup) -> RunReport {
     }
     let server = server::start(config, registry.spec().clone()).await.expect("server starts");
     let suites = suite::load_dir(&common::project_root().join("suites"), registry.spec()).expect("suites load");
-    let mut run_config = RunConfig::new(server.base_url(), Credentials::of_reference(&server), suites);
+    let mut run_config = RunConfig::new(server.base_url(), itsm_conform::cli::reference_accounts(&server), suites);
     run_config.timeout = setup.timeout;
     if let Some(ttl) = setup.session_ttl {
         run_config.include_slow = true;
@@ -124,7 +124,7 @@ async fn every_freedom_alone_and_all_at_once_passes_with_every_in_scope_must_che
             let unchecked: Vec<String> = report
                 .requirements
                 .iter()
-                .filter(|r| r.level == Level::Must && r.coverage == run::model::Coverage::NotChecked)
+                .filter(|r| r.level == Level::Must && r.coverage == itsm_conform::model::Coverage::NotChecked)
                 .map(|r| format!("{} ({})", r.id, r.detail.as_deref().unwrap_or("")))
                 .collect();
             problems.push(format!(
@@ -174,10 +174,10 @@ async fn every_fault_is_caught_by_its_own_requirement_alone_and_on_top_of_all_fr
         let level = common::registry().spec().requirement(info.caught_by).expect("catalogue requirement").level;
         let (outcome, exit) = match level {
             Level::Must => (Outcome::Fail, itsm_conform::exit::CONFORMANCE_FAILURE),
-            _ => (Outcome::Warn, run::verdict::exit_code(report.verdict)),
+            _ => (Outcome::Warn, itsm_conform::model::verdict::exit_code(report.verdict)),
         };
         let reported = broken(report, outcome);
-        let code = run::verdict::exit_code(report.verdict);
+        let code = itsm_conform::model::verdict::exit_code(report.verdict);
         if reported.contains(info.caught_by) && code == exit {
             caught[usize::from(*on_freedoms)] += 1;
         } else {

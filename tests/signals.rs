@@ -20,7 +20,7 @@ const REPORTS: [&str; 4] = ["itsm-conform.junit.xml", "itsm-conform.json", "itsm
 /// The reference server's accounts as a credentials file.
 fn credentials_file(dir: &Path, server: &server::RunningServer) -> std::path::PathBuf {
     let mut text = String::new();
-    for (role, pool) in itsm_conform::run::Credentials::of_reference(server).pools {
+    for (role, pool) in itsm_conform::cli::reference_accounts(server).pools {
         text.push_str(&format!("{role}:\n"));
         for (user, password) in pool {
             text.push_str(&format!("  - {{user: \"{user}\", password: \"{password}\"}}\n"));

@@ -9,8 +9,8 @@ use itsm_conform::schema::{SchemaRegistry, Side};
 use itsm_conform::spec::{self, SpecFiles};
 use serde_json::Value;
 
-fn loaded() -> (Arc<SchemaRegistry>, spec::CrossCheck) {
-    spec::load_checked(&SpecFiles::embedded()).unwrap_or_else(|d| panic!("spec does not load:\n{d}"))
+fn loaded() -> (Arc<SchemaRegistry>, itsm_conform::schema::CrossCheck) {
+    itsm_conform::schema::load_checked(&SpecFiles::embedded()).unwrap_or_else(|d| panic!("spec does not load:\n{d}"))
 }
 
 #[test]

@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::server::faults::{parse_duration, Fault};
+use crate::server::faults::Fault;
 use crate::server::freedoms::FreedomChoice;
+use crate::time::parse_duration;
 
 const AFTER_HELP: &str = "\
 EXAMPLES:
@@ -265,7 +266,7 @@ pub enum LevelArg {
 }
 
 fn parse_positive_duration(text: &str) -> Result<std::time::Duration, String> {
-    match crate::server::faults::parse_duration(text) {
+    match parse_duration(text) {
         Some(d) if !d.is_zero() => Ok(d),
         Some(_) => Err("must be more than zero".into()),
         None => Err(format!("`{text}` is not a duration (300ms, 10s, 1m)")),

@@ -99,7 +99,7 @@ impl ChildServer {
 
     /// The demo accounts: the child serves the built-in data set.
     pub fn credentials(&self) -> Credentials {
-        Credentials::of_builtin_data()
+        super::target::builtin_accounts()
     }
 
     pub fn pid(&self) -> u32 {

@@ -13,8 +13,9 @@ use super::args::LoadArgs;
 use super::child_server::ChildServer;
 use crate::exit;
 use crate::load::{self, summary, PlanError, PlanInput, Target};
+use crate::model::{verdict, RunVerdict};
 use crate::report::{self, ReportFormat};
-use crate::run::{verdict, Credentials, RunVerdict};
+use crate::run::Credentials;
 use crate::server::{self, ServerConfig};
 use crate::spec::{Spec, SpecFiles};
 
@@ -208,7 +209,7 @@ fn start_embedded(
     let server = runtime
         .block_on(server::start(ServerConfig::local(), spec))
         .map_err(|e| format!("cannot start the embedded reference server: {e}"))?;
-    let (url, credentials) = (server.base_url(), Credentials::of_reference(&server));
+    let (url, credentials) = (server.base_url(), super::target::reference_accounts(&server));
     let description = "in-process: this program cannot run `serve` and no --server-exe was given; demo accounts";
     Ok((Embedded::InProcess(runtime, server), url, credentials, description.to_string()))
 }

@@ -9,6 +9,8 @@ mod spec_cmd;
 mod suites_cmd;
 mod target;
 
+pub use target::reference_accounts;
+
 use std::io::Write;
 
 pub use args::{
@@ -43,7 +45,7 @@ pub(crate) fn checked_spec(
     files: &SpecFiles,
     err: &mut dyn Write,
 ) -> Result<std::sync::Arc<crate::schema::SchemaRegistry>, u8> {
-    let (registry, check) = crate::spec::load_checked(files).map_err(|d| report_diagnostics(err, &d))?;
+    let (registry, check) = crate::schema::load_checked(files).map_err(|d| report_diagnostics(err, &d))?;
     if !check.is_clean() {
         return Err(report_diagnostics(err, &Diagnostics(check.diagnostics)));
     }

@@ -153,7 +153,7 @@ async fn run_async(
             let url = server.base_url();
             let _ = writeln!(err, "no --target: running against the embedded reference server at {url}");
             session_ttl = server.session_ttl();
-            let credentials = Credentials::of_reference(&server);
+            let credentials = super::target::reference_accounts(&server);
             embedded = Some(server);
             (url, credentials)
         }
@@ -235,5 +235,5 @@ async fn run_async(
             return exit::HARNESS_ERROR;
         }
     }
-    run::verdict::exit_code(report.verdict)
+    crate::model::verdict::exit_code(report.verdict)
 }

@@ -9,7 +9,7 @@ use super::report_diagnostics;
 use crate::diag::Diagnostics;
 use crate::exit;
 use crate::server::{self, DataSet, FaultSet, FreedomSet, Limits, ServerConfig, CATALOGUE, FREEDOMS};
-use crate::spec::{self, SpecFiles};
+use crate::spec::SpecFiles;
 
 /// How long a graceful stop may wait for open connections before the process just ends.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -21,7 +21,7 @@ pub fn run(args: &ServeArgs, files: &SpecFiles, out: &mut dyn Write, err: &mut d
     if args.list_freedoms {
         return list_freedoms(out);
     }
-    let (registry, check) = match spec::load_checked(files) {
+    let (registry, check) = match crate::schema::load_checked(files) {
         Ok(loaded) => loaded,
         Err(d) => return report_diagnostics(err, &d),
     };

@@ -13,7 +13,7 @@ use crate::schema::SchemaRegistry;
 use crate::spec::{self, openapi, Endpoint, Group, Spec, SpecFiles};
 
 pub fn run(command: SpecCommand, files: &SpecFiles, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let (registry, check) = match spec::load_checked(files) {
+    let (registry, check) = match crate::schema::load_checked(files) {
         Ok(loaded) => loaded,
         Err(d) => return report_diagnostics(err, &d),
     };
@@ -44,7 +44,12 @@ pub fn run(command: SpecCommand, files: &SpecFiles, out: &mut dyn Write, err: &m
     result.unwrap_or(exit::OK)
 }
 
-fn run_check(registry: &SchemaRegistry, check: &spec::CrossCheck, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+fn run_check(
+    registry: &SchemaRegistry,
+    check: &crate::schema::CrossCheck,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
     let spec = registry.spec();
     if !check.is_clean() {
         return report_diagnostics(err, &Diagnostics(check.diagnostics.clone()));

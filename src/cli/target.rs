@@ -1,7 +1,32 @@
 //! `--target` and its credentials, validated once for `run` and `load`.
 
 use super::args::TargetArgs;
-use crate::run::Credentials;
+use crate::accounts::Credentials;
+use crate::server::RunningServer;
+
+/// The demo accounts of a running reference server, every account of each role, and the vendor
+/// input it can answer (the name of one of its data queries): what `run` and `load` use without
+/// `--target`. Here, because only the command line meets both the server and the client.
+pub fn reference_accounts(server: &RunningServer) -> Credentials {
+    let users = server.credentials().into_iter().map(|(login, password, role)| (login, password, format!("{role:?}")));
+    let mut credentials = Credentials::of_users(users);
+    if let Some(query) = server.data_query_names().into_iter().next() {
+        credentials.inputs.insert("data_query".into(), query);
+    }
+    credentials
+}
+
+/// The accounts of the built-in data set: those of a reference server started without `--data`
+/// (a child process, whose users this process cannot ask for).
+pub(crate) fn builtin_accounts() -> Credentials {
+    let users =
+        crate::server::DataSet::builtin().users.into_iter().map(|u| (u.login, u.password, format!("{:?}", u.role)));
+    let mut credentials = Credentials::of_users(users);
+    if let Some(query) = crate::server::DataSet::builtin().queries.first() {
+        credentials.inputs.insert("data_query".into(), query.name.clone());
+    }
+    credentials
+}
 
 impl TargetArgs {
     /// `Ok(None)`: no target, use the embedded reference server. `Ok(Some((url, credentials)))`: a
@@ -29,5 +54,16 @@ impl TargetArgs {
                 "give --user and --password (or ITSM_USER/ITSM_PASSWORD), or --credentials FILE".into(),
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_builtin_data_gives_the_documented_demo_accounts() {
+        let c = super::builtin_accounts();
+        assert_eq!(c.roles["technician"], ("tecnico".into(), "tecnico-demo".into()));
+        assert_eq!(c.roles["approver"], ("aprovador".into(), "aprovador-demo".into()));
+        assert!(c.pools["technician"].iter().any(|(u, _)| u == "tecnico2"));
     }
 }

@@ -8,10 +8,9 @@
 pub mod plan;
 pub mod report;
 pub mod scenario;
-mod sparse;
 pub mod summary;
 pub mod threshold;
-mod validation_memo;
+pub mod validation_memo;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -96,7 +95,7 @@ pub async fn run(plan: &LoadPlan, registry: Arc<SchemaRegistry>, target: &Target
         attack = attack.register_scenario(scenario::goose_scenario(&rt, s, *weight).map_err(|e| e.to_string())?);
     }
     goose::reset_killswitch();
-    let started_at = crate::server::world::iso(
+    let started_at = crate::time::iso(
         i64::try_from(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis()))
             .unwrap_or(0),
     );
@@ -134,6 +133,7 @@ pub async fn run(plan: &LoadPlan, registry: Arc<SchemaRegistry>, target: &Target
         total,
         requests,
         errors_by_requirement: counters.by_requirement,
+        warnings_by_requirement: counters.warnings,
         errors_by_status: counters.by_status,
         relogins: counters.relogins,
         tolerated_rejections: counters.tolerated,

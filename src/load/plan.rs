@@ -152,7 +152,7 @@ mod tests {
     use super::*;
 
     fn spec() -> std::sync::Arc<crate::spec::Spec> {
-        crate::spec::load_checked(&crate::spec::SpecFiles::embedded()).unwrap().0.spec().clone()
+        crate::schema::load_checked(&crate::spec::SpecFiles::embedded()).unwrap().0.spec().clone()
     }
 
     #[test]

@@ -8,11 +8,11 @@ use serde_json::Value;
 use super::plan::LoadPlan;
 use super::summary::LoadSummary;
 use super::threshold::{self, ThresholdVerdict};
-use crate::run::model::{
+use crate::model::verdict;
+use crate::model::{
     CaseResult, CheckResult, Outcome, RequirementCoverage, RunReport, StepResult, Stop, FORMAT_VERSION, SPEC_VERSION,
     TOOL,
 };
-use crate::run::verdict;
 use crate::spec::{Level, Spec};
 
 /// The suite of every case of a load report.
@@ -28,6 +28,7 @@ const ALL_REQUESTS: &str = "all requests";
 pub fn to_run_report(summary: &LoadSummary, spec: &Spec, selection: Vec<String>) -> RunReport {
     let mut cases: Vec<CaseResult> = summary.thresholds.iter().map(threshold_case).collect();
     cases.extend(summary.errors_by_requirement.iter().map(|(id, n)| requirement_case(spec, id, *n)));
+    cases.extend(summary.warnings_by_requirement.iter().map(|(id, n)| requirement_case(spec, id, *n)));
     let stats = verdict::stats(&cases);
     // A load run records only what broke, so only those requirements have a verdict to report.
     let mut requirements = verdict::requirement_verdicts(spec, &cases, &Default::default(), None);
@@ -50,7 +51,7 @@ pub fn to_run_report(summary: &LoadSummary, spec: &Spec, selection: Vec<String>)
         requirement_coverage: RequirementCoverage::default(),
         requirements,
         coverage: Vec::new(),
-        findings: crate::run::findings::group(&cases),
+        findings: crate::model::findings::group(&cases),
         cases,
         selection,
         notes: summary.stop_reason.iter().map(|r| format!("stopped early: {r}")).collect(),
@@ -187,6 +188,7 @@ mod tests {
             total: stats("all", count, errors.iter().map(|(_, n)| n).sum()),
             requests: Vec::new(),
             errors_by_requirement: errors.iter().map(|(id, n)| (id.to_string(), *n)).collect(),
+            warnings_by_requirement: Default::default(),
             errors_by_status: BTreeMap::new(),
             relogins: 0,
             tolerated_rejections: 0,

@@ -3,11 +3,11 @@
 //! them (with the suites' own cross-check against the spec) and turns them into Goose scenarios
 //! whose transactions render each step with the suites' templates and check every response.
 //!
-//! Checks per response, cheapest first so a broken envelope costs no schema walk:
-//! status (GEN-HTTP-002 or the step's requirement) → JSON body (GEN-HTTP-003) → envelope `error`
-//! null (GEN-ENV-006) and `operationID` present (GEN-ENV-001) → on a sampled fraction, the
-//! endpoint's response JSON Schema (the violation's own requirement). A failed check is a Goose
-//! request failure whose message starts with the requirement id.
+//! Every response goes through the conformance runner's own check engine (`crate::check`): the
+//! same rules, read from a sparse view of the members the step needs, or from the whole document
+//! on the sampled fraction that is validated against the endpoint's JSON Schema (`--validate-
+//! sample`). The first broken MUST is a Goose request failure whose message starts with its
+//! requirement id; a broken SHOULD is counted, not failed.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -21,9 +21,10 @@ use goose::metrics::GooseRequestMetricTimingData;
 use parking_lot::Mutex;
 use serde_json::Value;
 
-use super::sparse::{Extraction, Want};
 use super::summary::Counters;
 use super::validation_memo::{Remembered, ValidationMemo};
+use crate::check::sparse::{Extraction, Want};
+use crate::check::{self, body_kind, CompiledStep, FullView, OperationIds, RecVerdict, SchemaMode, SparseView};
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::run::Credentials;
 use crate::schema::{SchemaRegistry, Side};
@@ -45,7 +46,8 @@ pub const BUILTIN: [(&str, &str); 4] = [
 pub struct LoadStep {
     pub name: String,
     pub def: StepDef,
-    envelope: bool,
+    /// The step as the check engine runs it.
+    compiled: CompiledStep,
     /// The built-ins the body uses: only those are refreshed per request (formatting a date for
     /// every request that does not send one is wasted generator time).
     builtins: Vec<&'static str>,
@@ -60,7 +62,8 @@ pub struct LoadStep {
     parsed_url: Option<reqwest::Url>,
 }
 
-/// The members of a response a step reads, and where each lands in the extraction's answer.
+/// The members of a response a step reads (the engine's, then the captures' and the skip rule's),
+/// and where each lands in the extraction's answer.
 #[derive(Debug, Clone)]
 struct Reads {
     extraction: Extraction,
@@ -71,39 +74,51 @@ struct Reads {
     /// verdict; `None` when a capture or skip rule reads a member the memo masks (its remembered
     /// value could be another response's), or when the memo cannot serve the endpoint.
     memo_salt: Option<u64>,
+    /// The slots of the masked members, refreshed from each document on a memo hit.
+    date_time_slot: Option<usize>,
+    operation_id_slot: Option<usize>,
 }
 
-const ERROR_SLOT: usize = 0;
-const OPERATION_ID_SLOT: usize = 1;
-
 impl Reads {
-    fn of(def: &StepDef) -> Self {
-        let mut wanted: Vec<(String, Want)> =
-            vec![("/error".into(), Want::Value), ("/operationID".into(), Want::Value)];
+    fn of(def: &StepDef, compiled: &CompiledStep) -> Self {
+        let first = compiled.reads.len();
+        let mut extra: Vec<(String, Want)> = Vec::new();
         let mut captures = Vec::new();
         for (name, pointer) in &def.capture {
             let mut slots = Vec::new();
             for alternative in pointer.split('|') {
-                slots.push(wanted.len());
-                wanted.push((alternative.trim().to_string(), Want::Value));
+                slots.push(first + extra.len());
+                extra.push((alternative.trim().to_string(), Want::Value));
             }
             captures.push((name.clone(), slots));
         }
         let skip_non_empty = def.skip_unless.as_ref().and_then(|s| s.non_empty.as_ref()).map(|p| {
-            wanted.push((p.clone(), Want::NonEmptyArray));
-            wanted.len() - 1
+            extra.push((p.clone(), Want::NonEmptyArray));
+            first + extra.len() - 1
         });
-        let extraction = Extraction::new(wanted.iter().map(|(p, w)| (p.as_str(), *w)));
-        // The operationID slot is only tested for presence, which the memo's masking (by kind,
-        // never null) keeps; any other read of a masked member opts out.
-        let masked_read = wanted[OPERATION_ID_SLOT + 1..].iter().any(|(p, _)| {
+        let extraction = compiled.extraction(&extra);
+        // The masked members the engine reads are refreshed per document; a capture or skip
+        // rule reading one opts out.
+        let masked_read = extra.iter().any(|(p, _)| {
             ValidationMemo::MASKED.iter().any(|m| p == &format!("/{m}") || p.starts_with(&format!("/{m}/")))
         });
         let memo_salt = (!masked_read).then(|| {
-            let text: Vec<String> = wanted.iter().map(|(p, w)| format!("{p}\u{0}{w:?}")).collect();
-            xxhash_rust::xxh3::xxh3_64(text.join("\u{1}").as_bytes())
+            let all: Vec<String> = compiled
+                .reads
+                .iter()
+                .map(|p| format!("{p}\u{0}Value"))
+                .chain(extra.iter().map(|(p, w)| format!("{p}\u{0}{w:?}")))
+                .collect();
+            xxhash_rust::xxh3::xxh3_64(all.join("\u{1}").as_bytes())
         });
-        Self { extraction, captures, skip_non_empty, memo_salt }
+        Self {
+            extraction,
+            captures,
+            skip_non_empty,
+            memo_salt,
+            date_time_slot: compiled.slots.get("/dateTime").copied(),
+            operation_id_slot: compiled.slots.get("/operationID").copied(),
+        }
     }
 }
 
@@ -189,20 +204,21 @@ pub fn parse(label: &str, text: &str, spec: &Spec) -> Result<LoadScenario, Diagn
                         format!("step `{}`: load scenarios send JSON bodies by POST only", request_name(s)),
                     ));
                 }
-                let envelope = endpoint.examples.response.get("operationID").is_some();
+                let compiled = CompiledStep::new(spec, endpoint, s);
                 let mut used = Vec::new();
                 if let Some(body) = &s.body {
                     template::variables_in_value(body, &mut used);
                 }
                 let builtins = template::BUILTINS.iter().copied().filter(|b| used.iter().any(|u| u == b)).collect();
                 let body = BodyText::compile(s.body.as_ref().unwrap_or(&Value::Object(serde_json::Map::new())));
+                let reads = Reads::of(s, &compiled);
                 Some(LoadStep {
                     name: request_name(s),
                     def: s.clone(),
-                    envelope,
+                    compiled,
                     builtins,
                     body,
-                    reads: Reads::of(s),
+                    reads,
                     url: String::new(),
                     parsed_url: None,
                 })
@@ -243,6 +259,9 @@ impl Live {
     }
 }
 
+/// How many recent operationIDs GEN-ENV-005 compares under load (a stuck counter repeats at once).
+const OPERATION_ID_WINDOW: usize = 4096;
+
 /// Everything the transactions share.
 pub struct Runtime {
     pub registry: Arc<SchemaRegistry>,
@@ -254,6 +273,8 @@ pub struct Runtime {
     pub counters: Mutex<Counters>,
     pub live: Option<Live>,
     memo: ValidationMemo,
+    /// GEN-ENV-005 under load: a repeat among the recent operationIDs.
+    operation_ids: OperationIds,
     seq: AtomicU64,
     run_id: String,
 }
@@ -276,6 +297,7 @@ impl Runtime {
             think,
             validate_sample,
             memo,
+            operation_ids: OperationIds::recent(OPERATION_ID_WINDOW),
             counters: Mutex::new(Counters::default()),
             live: live.then(Live::default),
             seq: AtomicU64::new(u64::try_from(now / 1000).unwrap_or(0)),
@@ -309,7 +331,7 @@ impl Runtime {
                 "unique" => Value::String(format!("{}-{user}-{seq}", self.run_id)),
                 "seq" => Value::from(seq),
                 "now_ms" => Value::from(now),
-                _ => Value::String(crate::server::world::iso(now)),
+                _ => Value::String(crate::time::iso(now)),
             };
             vars.insert((*b).to_string(), value);
         }
@@ -439,6 +461,12 @@ async fn run_step(
             }
         };
         let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
         let bytes = response.bytes().await;
         if let Some(live) = &rt.live {
             live.record(&step.name, goose.request.response_time_micros(), false);
@@ -452,27 +480,58 @@ async fn run_step(
         };
         let sampled =
             rt.validate_sample >= 1.0 || (rt.validate_sample > 0.0 && rand::random::<f64>() < rt.validate_sample);
-        // Only a sampled response is parsed whole (the schema needs it); the others are read
-        // sparsely, which costs a fraction of building the tree. Both give the same answers.
-        let memo_key = match step.reads.memo_salt {
-            Some(salt) if sampled => rt.memo.key(&def.call, salt, &bytes),
+        let compiled = &step.compiled;
+        let reads = &step.reads;
+        // Only a sampled response (or one whose checks need the whole document) is parsed whole;
+        // the others are read sparsely, which costs a fraction of building the tree.
+        let memo_key = match reads.memo_salt {
+            Some(salt) if sampled && status == 200 => rt.memo.key(&def.call, salt, &bytes),
             _ => None,
         };
-        // A remembered document brings its verdict and the answers of these reads: no parse at all.
-        let remembered = memo_key.and_then(|k| rt.memo.get(k));
-        let (document, found, remembered_verdict) = match remembered {
-            Some(r) => (None, Some(r.found), Some(r.verdict)),
-            None if sampled => match serde_json::from_slice::<Value>(&bytes) {
-                Ok(v) => {
-                    let found = step.reads.extraction.answer(&v);
-                    (Some(v), Some(found), None)
+        // A remembered document brings its violations and the answers of these reads: no parse
+        // at all; the members the key masked are this document's own.
+        let remembered = memo_key.as_ref().and_then(|(k, _)| rt.memo.get(*k));
+        let mut violations = Vec::new();
+        let mut validated_now = false;
+        let (document, answers): (Option<Value>, Option<Vec<Option<Value>>>) = match remembered {
+            Some(r) => {
+                violations = r.violations;
+                let mut found = r.found;
+                let masked = memo_key.as_ref().map(|(_, m)| m.clone()).unwrap_or_default();
+                if let Some(slot) = reads.date_time_slot {
+                    found[slot] = masked.date_time;
                 }
-                Err(_) => (None, None, None),
+                if let Some(slot) = reads.operation_id_slot {
+                    found[slot] = masked.operation_id;
+                }
+                (None, Some(found))
+            }
+            None if sampled || compiled.needs_document => match serde_json::from_slice::<Value>(&bytes) {
+                Ok(v) => {
+                    let found = reads.extraction.answer(&v);
+                    if sampled && status == 200 {
+                        violations = rt.registry.check(&def.call, Side::Response, &v);
+                        violations.iter_mut().for_each(|x| x.value = Value::Null);
+                        validated_now = true;
+                        if let Some((key, _)) = &memo_key {
+                            rt.memo.put(*key, Remembered { violations: violations.clone(), found: found.clone() });
+                        }
+                    }
+                    (Some(v), Some(found))
+                }
+                Err(_) => (None, None),
             },
-            None => (None, step.reads.extraction.read(&bytes).ok(), None),
+            None => (None, reads.extraction.read(&bytes).ok()),
         };
-        let error_field = found.as_ref().and_then(|f| f[ERROR_SLOT].as_ref());
-        let code = error_field.and_then(|e| e.get("code")).and_then(Value::as_str).map(String::from);
+        if sampled && status == 200 && answers.is_some() {
+            let mut c = rt.counters.lock();
+            c.validated += 1;
+            if validated_now {
+                c.validated_distinct += 1;
+            }
+        }
+        let slot = |pointer: &str| compiled.slots.get(pointer).and_then(|&i| answers.as_ref()?.get(i)?.as_ref());
+        let code = slot("/error/code").and_then(Value::as_str).map(String::from);
         if status == 412 && code.as_deref() == Some("SESSION") && relogin && attempt == 1 {
             // A session that expired under load is the target's right; log in again once, count it,
             // and retry the step with the new session.
@@ -483,89 +542,80 @@ async fn run_step(
             }
             continue;
         }
-        let expect = &def.expect;
-        let allowed = match (&expect.status, &expect.error) {
-            (Some(s), _) => s.allows(status),
-            (None, Some(_)) => status == 412,
-            (None, None) => status == 200,
+        // The conformance runner's rules, on this answer.
+        let schema = if sampled && status == 200 && answers.is_some() {
+            SchemaMode::Known(&violations)
+        } else {
+            SchemaMode::Members
         };
-        if !allowed {
-            let requirement = expect.requirement.as_deref().unwrap_or("GEN-HTTP-002");
-            let message = match &code {
-                Some(c) => format!("HTTP {status} with error.code {c}"),
-                None => format!("HTTP {status}"),
-            };
-            return fail(user, rt, &mut goose.request, step, requirement, Some(status), &message);
+        let context = check::Context {
+            spec: rt.registry.spec(),
+            registry: &rt.registry,
+            endpoint: rt.registry.spec().endpoint(&def.call).expect("scenario steps name spec endpoints"),
+            vars,
+            now_ms: now_ms(),
+            step_id: &step.name,
+            operation_ids: Some(&rt.operation_ids),
+            coverage: false,
+            schema,
+        };
+        let recs = match (&document, &answers) {
+            (Some(d), _) => {
+                let view = FullView { status, content_type: &content_type, document: Some(d) };
+                check::evaluate(compiled, &view, &context)
+            }
+            (None, found) => {
+                let empty = Vec::new();
+                let view = SparseView {
+                    status,
+                    content_type: &content_type,
+                    body: body_kind(&bytes, found.is_some()),
+                    slots: &compiled.slots,
+                    answers: found.as_deref().unwrap_or(&empty),
+                };
+                check::evaluate(compiled, &view, &context)
+            }
+        };
+        // The first broken MUST fails the request; a broken SHOULD is counted as a warning.
+        let spec = rt.registry.spec();
+        let mut failure = None;
+        for rec in recs.iter().filter(|r| r.is_broken() || matches!(r.verdict, RecVerdict::Error(_))) {
+            let level = spec.requirement(&rec.requirement).map_or(crate::spec::Level::Must, |r| r.level);
+            if level == crate::spec::Level::Must {
+                failure.get_or_insert(rec);
+            } else {
+                *rt.counters.lock().warnings.entry(rec.requirement.to_string()).or_default() += 1;
+            }
+        }
+        if let Some(rec) = failure {
+            return fail(user, rt, &mut goose.request, step, &rec.requirement, Some(status), &rec.message());
         }
         if status != 200 {
-            return match (&expect.error, &code) {
-                (Some(spec), Some(c)) if spec.allows(c) => {
-                    // A business rejection the scenario allows (users sharing an account race).
-                    user.set_success(&mut goose.request)?;
-                    rt.counters.lock().tolerated += 1;
-                    Ok(Flow::EndIteration)
-                }
-                _ => {
-                    let requirement = expect.requirement.as_deref().unwrap_or("GEN-ERR-006");
-                    let message = format!("HTTP {status} with error.code {}", code.as_deref().unwrap_or("(none)"));
-                    fail(user, rt, &mut goose.request, step, requirement, Some(status), &message)
-                }
-            };
+            // A business rejection the scenario allows (users sharing an account race).
+            user.set_success(&mut goose.request)?;
+            rt.counters.lock().tolerated += 1;
+            return Ok(Flow::EndIteration);
         }
-        let Some(found) = found else {
-            return fail(user, rt, &mut goose.request, step, "GEN-HTTP-003", Some(status), "the body is not JSON");
+        let Some(found) = answers else {
+            return fail(
+                user,
+                rt,
+                &mut goose.request,
+                step,
+                check::ids::GEN_HTTP_003,
+                Some(status),
+                "the body is not JSON",
+            );
         };
-        if step.envelope {
-            match &found[ERROR_SLOT] {
-                Some(Value::Null) => {}
-                None => {
-                    let message = "no `error` field in the envelope";
-                    return fail(user, rt, &mut goose.request, step, "GEN-ENV-001", Some(status), message);
-                }
-                Some(_) => {
-                    let message = "`error` is not null on HTTP 200";
-                    return fail(user, rt, &mut goose.request, step, "GEN-ENV-006", Some(status), message);
-                }
-            }
-            if found[OPERATION_ID_SLOT].as_ref().is_none_or(Value::is_null) {
-                let message = "no `operationID` in the envelope";
-                return fail(user, rt, &mut goose.request, step, "GEN-ENV-001", Some(status), message);
-            }
-        }
-        let verdict = match (remembered_verdict, &document) {
-            (Some(verdict), _) => {
-                rt.counters.lock().validated += 1;
-                verdict
-            }
-            (None, Some(document)) => {
-                {
-                    let mut c = rt.counters.lock();
-                    c.validated += 1;
-                    c.validated_distinct += 1;
-                }
-                let verdict = rt.registry.check(&def.call, Side::Response, document).first().map(|v| {
-                    let at = if v.instance_path.is_empty() { "/" } else { &v.instance_path };
-                    (v.requirement.clone(), format!("{at} {}", v.message))
-                });
-                if let Some(key) = memo_key {
-                    rt.memo.put(key, Remembered { verdict: verdict.clone(), found: found.clone() });
-                }
-                verdict
-            }
-            (None, None) => None,
-        };
-        if let Some((requirement, message)) = verdict {
-            return fail(user, rt, &mut goose.request, step, &requirement, Some(status), &message);
-        }
         if let Some(skip) = &def.skip_unless {
             let lacks = skip.status.is_some_and(|s| s != status)
-                || step.reads.skip_non_empty.is_some_and(|slot| found[slot].is_none());
+                || reads.skip_non_empty.is_some_and(|slot| found[slot].is_none());
             if lacks {
                 rt.counters.lock().ended_early += 1;
                 return Ok(Flow::EndIteration);
             }
         }
-        for (name, slots) in &step.reads.captures {
+        for (name, slots) in &reads.captures {
             match slots.iter().find_map(|&slot| found[slot].as_ref().filter(|v| !v.is_null())) {
                 Some(v) => {
                     vars.insert(name.clone(), v.clone());
@@ -649,7 +699,13 @@ mod tests {
             serde_norway::from_str(&format!("call: /mobile/v2/notification/getNewest\ncapture: {{x: {capture}}}\n"))
                 .unwrap()
         };
-        let salt = |capture: &str| Reads::of(&step(capture)).memo_salt;
+        let (registry, _) = crate::schema::load_checked(&crate::spec::SpecFiles::embedded()).unwrap();
+        let spec = registry.spec();
+        let salt = |capture: &str| {
+            let def = step(capture);
+            let compiled = CompiledStep::new(spec, spec.endpoint(&def.call).unwrap(), &def);
+            Reads::of(&def, &compiled).memo_salt
+        };
         assert!(salt("/notifications/0/taskId").is_some());
         assert_eq!(salt("/notifications/0/taskId"), salt("/notifications/0/taskId"));
         assert_ne!(salt("/notifications/0/taskId"), salt("/notifications/0/number"));
@@ -660,7 +716,7 @@ mod tests {
 
     #[test]
     fn builtin_scenarios_load_against_the_spec() {
-        let (registry, _) = crate::spec::load_checked(&crate::spec::SpecFiles::embedded()).unwrap();
+        let (registry, _) = crate::schema::load_checked(&crate::spec::SpecFiles::embedded()).unwrap();
         for (name, _) in BUILTIN {
             let s = load(name, registry.spec()).unwrap_or_else(|d| panic!("{name}: {d}"));
             assert!(!s.setup.is_empty() && !s.steps.is_empty(), "{name}");
@@ -673,7 +729,7 @@ mod tests {
 
     #[test]
     fn a_scenario_with_one_case_is_rejected() {
-        let (registry, _) = crate::spec::load_checked(&crate::spec::SpecFiles::embedded()).unwrap();
+        let (registry, _) = crate::schema::load_checked(&crate::spec::SpecFiles::embedded()).unwrap();
         let text = "name: x\ncases:\n  - name: only\n    steps:\n      - call: /services/login\n        body: {userName: a, password: b}\n";
         let e = parse("x.yaml", text, registry.spec()).unwrap_err();
         assert!(e.to_string().contains("two cases"), "{e}");

@@ -4,9 +4,6 @@
 
 use std::fmt;
 
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
-
 /// What a threshold measures.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Metric {
@@ -196,16 +193,7 @@ pub fn parse(text: &str) -> Result<Threshold, ThresholdError> {
     Ok(Threshold { source: text.trim().to_string(), request, metric, op, limit })
 }
 
-/// What a threshold measured and whether it held.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct ThresholdVerdict {
-    pub threshold: String,
-    /// The measured value in the threshold's unit (ms, %, req/s); absent when nothing was measured.
-    pub measured: Option<f64>,
-    /// The measured value as shown (`212.4 ms`, `0.00 %`, `no requests named getNewest`).
-    pub measured_text: String,
-    pub passed: bool,
-}
+pub use crate::model::load::ThresholdVerdict;
 
 impl Threshold {
     /// The verdict on a measured value (`None`: no request to measure, which fails: a gate that

@@ -21,14 +21,20 @@ use xxhash_rust::xxh3::Xxh3;
 
 use crate::spec::Spec;
 
-/// The first violation of a document: its requirement id and message, or nothing when valid.
-pub type Verdict = Option<(String, String)>;
-
-/// What is remembered of a document: its verdict and the answers of the reads that keyed it.
+/// What is remembered of a document: its schema violations (offending values dropped, they are
+/// not needed to judge) and the answers of the reads that keyed it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Remembered {
-    pub verdict: Verdict,
+    pub violations: Vec<crate::schema::Violation>,
     pub found: Vec<Option<Value>>,
+}
+
+/// The members a document's key hashes by kind, with their values in this document: a remembered
+/// answer of another document must not stand in for them (GEN-ENV-003 and GEN-ENV-005 judge them).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Masked {
+    pub date_time: Option<Value>,
+    pub operation_id: Option<Value>,
 }
 
 /// Past this many distinct documents the memo starts again (memory stays bounded).
@@ -54,9 +60,9 @@ impl ValidationMemo {
         self.maskable.contains(endpoint)
     }
 
-    /// The key of a response body read by the reads `salt` names; `None` when it is not JSON (it
-    /// is then parsed and fails).
-    pub fn key(&self, endpoint: &str, salt: u64, body: &[u8]) -> Option<u128> {
+    /// The key of a response body read by the reads `salt` names, and the values of the members
+    /// it masked; `None` when it is not JSON (it is then parsed and fails).
+    pub fn key(&self, endpoint: &str, salt: u64, body: &[u8]) -> Option<(u128, Masked)> {
         let mut hasher = Xxh3::with_seed(self.seed);
         let mut feed = |bytes: &[u8]| hasher.update(bytes);
         feed(endpoint.as_bytes());
@@ -65,6 +71,7 @@ impl ValidationMemo {
         let mut de = serde_json::Deserializer::from_slice(body);
         let members = de.deserialize_any(TopLevel).ok()?;
         de.end().ok()?;
+        let mut masked = Masked::default();
         match members {
             None => feed(body),
             Some(members) => {
@@ -73,14 +80,22 @@ impl ValidationMemo {
                     feed(name.as_bytes());
                     feed(&[0]);
                     match kind(raw.get()) {
-                        Some(k) if mask && Self::MASKED.contains(&name.as_str()) => feed(k.as_bytes()),
+                        Some(k) if mask && Self::MASKED.contains(&name.as_str()) => {
+                            feed(k.as_bytes());
+                            let value = serde_json::from_str(raw.get()).ok();
+                            if name == "dateTime" {
+                                masked.date_time = value;
+                            } else {
+                                masked.operation_id = value;
+                            }
+                        }
                         _ => feed(raw.get().as_bytes()),
                     }
                     feed(&[0]);
                 }
             }
         }
-        Some(hasher.digest128())
+        Some((hasher.digest128(), masked))
     }
 
     pub fn get(&self, key: u128) -> Option<Remembered> {
@@ -197,11 +212,14 @@ mod tests {
     use crate::schema::{SchemaRegistry, Side};
 
     fn registry() -> std::sync::Arc<SchemaRegistry> {
-        crate::spec::load_checked(&crate::spec::SpecFiles::embedded()).unwrap().0
+        crate::schema::load_checked(&crate::spec::SpecFiles::embedded()).unwrap().0
     }
 
+    type Verdict = Vec<String>;
+
+    /// The requirements a document breaks: what the memo stands in for.
     fn verdict(registry: &SchemaRegistry, path: &str, body: &Value) -> Verdict {
-        registry.check(path, Side::Response, body).first().map(|v| (v.requirement.clone(), v.message.clone()))
+        registry.check(path, Side::Response, body).into_iter().map(|v| v.requirement).collect()
     }
 
     #[test]
@@ -253,15 +271,17 @@ mod tests {
             let mut by_key: HashMap<u128, (Verdict, String)> = HashMap::new();
             for d in &docs {
                 let text = d.to_string();
-                let key = memo.key(&endpoint.path, 0, text.as_bytes()).unwrap();
+                let (key, masked) = memo.key(&endpoint.path, 0, text.as_bytes()).unwrap();
+                // The masked members come back as they are in this document.
+                if memo.is_maskable(&endpoint.path) {
+                    assert_eq!(
+                        masked.operation_id.as_ref(),
+                        d.get("operationID").filter(|_| masked.operation_id.is_some())
+                    );
+                }
                 let v = verdict(&registry, &endpoint.path, d);
                 if let Some((seen, first)) = by_key.get(&key) {
-                    assert_eq!(
-                        seen.as_ref().map(|s| &s.0),
-                        v.as_ref().map(|s| &s.0),
-                        "{}: {first} and {text} share a key",
-                        endpoint.path
-                    );
+                    assert_eq!(seen, &v, "{}: {first} and {text} share a key", endpoint.path);
                     compared += 1;
                 } else {
                     by_key.insert(key, (v, text));
@@ -280,7 +300,7 @@ mod tests {
         let registry = registry();
         let memo = ValidationMemo::new(registry.spec());
         let path = "/mobile/v2/notification/getNewest";
-        let key = |v: &Value| memo.key(path, 0, v.to_string().as_bytes()).unwrap();
+        let key = |v: &Value| memo.key(path, 0, v.to_string().as_bytes()).unwrap().0;
         let base = json!({"notifications": [{"taskId": 1}], "dateTime": 1, "operationID": 2, "error": null});
         for other in [
             json!({"notifications": [{"taskId": 2}], "dateTime": 1, "operationID": 2, "error": null}),
@@ -292,12 +312,10 @@ mod tests {
             assert_ne!(key(&base), key(&other), "{other}");
         }
         // The same document elsewhere is another document.
-        assert_ne!(
-            memo.key(path, 0, base.to_string().as_bytes()),
-            memo.key("/mobile/v2/notification/getOldest", 0, base.to_string().as_bytes())
-        );
+        let k = |path: &str, salt: u64| memo.key(path, salt, base.to_string().as_bytes()).map(|k| k.0);
+        assert_ne!(k(path, 0), k("/mobile/v2/notification/getOldest", 0));
         // The same document read by other reads is another entry.
-        assert_ne!(memo.key(path, 0, base.to_string().as_bytes()), memo.key(path, 1, base.to_string().as_bytes()));
+        assert_ne!(k(path, 0), k(path, 1));
         assert_eq!(memo.key(path, 0, b"{\"a\": "), None);
         assert!(memo.key(path, 0, b"[1, 2]").is_some());
     }

@@ -3,7 +3,7 @@
 //! checks with the same function. One module, so no two formats can say a finding differently.
 
 use super::labels;
-use crate::run::model::{CaseResult, FindingExample, FindingGroup, Outcome, RunReport};
+use crate::model::{CaseResult, FindingExample, FindingGroup, Outcome, RunReport};
 
 /// `MV-ITEM-001 (MUST)`, or `harness error`.
 pub fn label(g: &FindingGroup) -> String {
@@ -70,7 +70,7 @@ pub fn split(report: &RunReport) -> (Vec<&FindingGroup>, Vec<&FindingGroup>) {
 /// One case's findings, grouped the way the run's are, so a list step failing in every item, or a
 /// check repeated by every step, is one entry with its count however much data the target has.
 pub fn of_case(case: &CaseResult) -> Vec<FindingGroup> {
-    crate::run::findings::group(std::slice::from_ref(case))
+    crate::model::findings::group(std::slice::from_ref(case))
 }
 
 /// The one-line message of a group's first example: `MV2-CHECKIN-001 (MUST): response matches the

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::labels;
 use super::load_section::{self, LoadSection};
 use super::{findings, requirements};
-use crate::run::model::{
+use crate::model::{
     Coverage, EndpointCoverage, FindingExample, FindingGroup, Outcome, RequirementVerdict, RunReport, RunStats,
     RunVerdict, Unchecked,
 };

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::labels::{self, PARTIAL};
-use crate::run::model::RunReport;
+use crate::model::RunReport;
 
 /// Where the generated schema is committed, relative to the project root.
 pub const SCHEMA_FILE: &str = "specs/meta/report.schema.json";

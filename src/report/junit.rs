@@ -30,7 +30,7 @@ use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, Te
 
 use super::labels::{self, PARTIAL};
 use super::{findings, requirements};
-use crate::run::model::{CaseResult, FindingGroup, LevelCoverage, Outcome, RunReport};
+use crate::model::{CaseResult, FindingGroup, LevelCoverage, Outcome, RunReport};
 
 /// The suite and testcase of the requirement coverage.
 const COVERAGE_SUITE: &str = "requirements";

@@ -1,6 +1,6 @@
 //! The words every format uses for the same things, so a FAIL in the terminal is a FAIL in the HTML.
 
-use crate::run::model::{CaseResult, Coverage, Outcome, RunReport, RunVerdict, Stop, Unchecked};
+use crate::model::{CaseResult, Coverage, Outcome, RunReport, RunVerdict, Stop, Unchecked};
 
 /// Marks a report of an interrupted run in every format; greppable, so CI scripts can refuse it.
 pub const PARTIAL: &str = "PARTIAL: interrupted";

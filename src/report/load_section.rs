@@ -4,8 +4,8 @@
 use serde::Serialize;
 
 use super::labels;
-use crate::load::summary::{LoadSummary, RequestStats};
-use crate::run::model::Outcome;
+use crate::model::load::{LoadSummary, RequestStats};
+use crate::model::Outcome;
 
 #[derive(Serialize)]
 pub struct LoadSection {

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use super::labels::{self, PARTIAL, PARTIAL_WHY};
 use super::load_section::{self, CountRow, LoadSection};
 use super::{findings, requirements};
-use crate::run::model::{FindingGroup, RunReport};
+use crate::model::{FindingGroup, RunReport};
 
 /// More findings than this make the comment longer than reviewers read.
 const MAX_ROWS: usize = 20;

@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 pub use labels::PARTIAL;
 pub use terminal::terminal_summary;
 
-use crate::run::model::RunReport;
+use crate::model::RunReport;
 
 /// A report file format (`--report junit,html`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]

@@ -2,7 +2,7 @@
 //! every run (secrets are masked earlier, by the engine, with `crate::secrets`). It lives in the
 //! product, not in the tests, so every format can be rendered deterministically.
 
-use crate::run::model::{CheckResult, FindingExample, RequestRecord, ResponseRecord, RunReport, StepResult};
+use crate::model::{CheckResult, FindingExample, RequestRecord, ResponseRecord, RunReport, StepResult};
 
 /// Placeholders of [`deterministic`]; fixed text, so a snapshot diff shows only real changes.
 pub const TIME: &str = "[TIME]";
@@ -17,7 +17,7 @@ const CLOCK_FIELDS: [(&str, &str); 3] =
 /// A copy of `report` with its nondeterminism replaced by fixed placeholders: the start time, every
 /// duration, ports in URLs, clock-derived numbers in bodies and session ids, wherever the model
 /// repeats them (the steps, the findings' examples, the requirements' details, the stop reason). A
-/// load section keeps its figures, like the evidence of a check (`load::summary::deterministic`
+/// load section keeps its figures, like the evidence of a check (`model::load::deterministic`
 /// blanks them too).
 pub fn deterministic(report: &RunReport) -> RunReport {
     let mut r = report.clone();

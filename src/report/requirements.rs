@@ -3,7 +3,7 @@
 //! grouped by why. Worded once here so the formats cannot disagree.
 
 use super::labels;
-use crate::run::model::{Coverage, LevelCoverage, RequirementVerdict, RunReport, Unchecked};
+use crate::model::{Coverage, LevelCoverage, RequirementVerdict, RunReport, Unchecked};
 use crate::spec::Level;
 
 /// Whether the report has requirement coverage to show: a load run gates on thresholds and

@@ -10,7 +10,7 @@ use tabled::settings::{Alignment, Style};
 
 use super::labels::{self, PARTIAL, PARTIAL_WHY};
 use super::{findings, requirements, ReportFormat, RUN_PREFIX};
-use crate::run::model::{Outcome, RunReport, RunVerdict};
+use crate::model::{Outcome, RunReport, RunVerdict};
 
 /// ANSI styles behind one switch, so `color == false` can never leak an escape code.
 struct Paint {

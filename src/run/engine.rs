@@ -16,17 +16,16 @@ use parking_lot::Mutex;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
-use super::checks::{self, CheckInput, RunMemory};
 use super::config::RunConfig;
 use super::generate;
 use super::http;
-use super::model::{
-    CaseResult, Outcome, RequestRecord, ResponseRecord, RunReport, StepResult, Stop, Unchecked, FORMAT_VERSION,
-    SPEC_VERSION, TOOL,
+use crate::check::select::select;
+use crate::check::{self, CompiledStep, FullView, OperationIds, Rec, SchemaMode};
+use crate::model::verdict;
+use crate::model::{
+    CaseResult, CheckResult, Outcome, RequestRecord, ResponseRecord, RunReport, StepResult, Stop, Unchecked,
+    FORMAT_VERSION, SPEC_VERSION, TOOL,
 };
-use super::scope;
-use super::select::select;
-use super::verdict;
 use crate::schema::SchemaRegistry;
 use crate::secrets::Secrets;
 use crate::spec::{xml, Endpoint, Group, Level, Spec};
@@ -89,6 +88,8 @@ struct Planned {
     suite: String,
     source: String,
     case: CaseDef,
+    /// Each step compiled once (None for an endpoint the spec lacks, which the loader rejects).
+    compiled: Vec<Option<CompiledStep>>,
     can_check: Vec<Vec<String>>,
     out_of_scope: Option<(Unchecked, String)>,
 }
@@ -97,7 +98,7 @@ struct Ctx<'a> {
     config: &'a RunConfig,
     registry: &'a SchemaRegistry,
     client: reqwest::Client,
-    memory: RunMemory,
+    operation_ids: OperationIds,
     seq: AtomicU64,
     run_id: String,
     handle: &'a RunHandle,
@@ -111,12 +112,17 @@ fn now_ms() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
-fn can_check(spec: &Spec, case: &CaseDef) -> Vec<Vec<String>> {
+fn compile(spec: &Spec, case: &CaseDef) -> Vec<Option<CompiledStep>> {
+    case.steps.iter().map(|step| spec.endpoint(&step.call).map(|e| CompiledStep::new(spec, e, step))).collect()
+}
+
+fn can_check(spec: &Spec, case: &CaseDef, compiled: &[Option<CompiledStep>]) -> Vec<Vec<String>> {
     case.steps
         .iter()
-        .map(|step| match spec.endpoint(&step.call) {
-            Some(endpoint) => scope::step_can_check(spec, endpoint, step).into_iter().collect(),
-            None => Vec::new(),
+        .zip(compiled)
+        .map(|(step, c)| match (spec.endpoint(&step.call), c) {
+            (Some(endpoint), Some(c)) => check::scope::can_check(c, spec, endpoint).into_iter().collect(),
+            _ => Vec::new(),
         })
         .collect()
 }
@@ -186,7 +192,8 @@ fn plan(config: &RunConfig, spec: &Spec) -> (Vec<Planned>, BTreeMap<String, Unch
     let mut planned = Vec::new();
     let mut excluded: BTreeMap<String, Unchecked> = BTreeMap::new();
     for (suite, source, suite_tags, case) in all {
-        let checks = can_check(spec, &case);
+        let compiled = compile(spec, &case);
+        let checks = can_check(spec, &case, &compiled);
         if !selected(config, &suite, &suite_tags, &case) {
             for id in checks.iter().flatten() {
                 excluded.entry(id.clone()).or_insert(Unchecked::Selection);
@@ -194,7 +201,7 @@ fn plan(config: &RunConfig, spec: &Spec) -> (Vec<Planned>, BTreeMap<String, Unch
             continue;
         }
         let out_of_scope = out_of_scope(config, &case);
-        planned.push(Planned { suite, source, case, can_check: checks, out_of_scope });
+        planned.push(Planned { suite, source, case, compiled, can_check: checks, out_of_scope });
     }
     (planned, excluded)
 }
@@ -217,7 +224,7 @@ pub async fn run_suites(
         config,
         registry: &registry,
         client,
-        memory: RunMemory::default(),
+        operation_ids: OperationIds::default(),
         seq: AtomicU64::new(1),
         run_id: format!("{:x}", now_ms() % 0xFFFF_FFFF),
         handle,
@@ -264,7 +271,7 @@ pub async fn run_suites(
         requirement_coverage,
         requirements,
         coverage: verdict::coverage(&spec, &cases),
-        findings: super::findings::group(&cases),
+        findings: crate::model::findings::group(&cases),
         cases,
         selection: config.selection.describe(),
         notes: Vec::new(),
@@ -380,31 +387,11 @@ fn variables_of(step: &StepDef) -> BTreeSet<String> {
     }
     for check in &step.expect.checks {
         used.extend(template::variables_in(&check.pointer));
-        for v in [&check.equals, &check.not_equals].into_iter().flatten() {
+        for v in check.op.templated() {
             template::variables_in_value(v, &mut used);
-        }
-        for v in check.one_of.iter().flatten() {
-            template::variables_in_value(v, &mut used);
-        }
-        for m in [&check.some, &check.none].into_iter().flatten() {
-            m.values().for_each(|v| template::variables_in_value(v, &mut used));
-        }
-        if let Some(each) = &check.each {
-            for v in [&each.gt, &each.lt, &each.equals].into_iter().flatten() {
-                template::variables_in_value(v, &mut used);
-            }
         }
     }
     used.into_iter().collect()
-}
-
-/// The requirement a step's status expectation cites (as `checks::evaluate` records it).
-fn status_requirement(step: &StepDef) -> &str {
-    step.expect.requirement.as_deref().unwrap_or(if step.expect.expected_status().allows(200) {
-        "GEN-HTTP-002"
-    } else {
-        "GEN-ERR-006"
-    })
 }
 
 /// What a step left for the rest of its case.
@@ -443,7 +430,8 @@ async fn run_case(ctx: &Ctx<'_>, planned: &Planned, index: usize) -> CaseResult 
             continue;
         }
         let step_id = format!("{case_id} step {}", n + 1);
-        let (result, after) = run_step(ctx, step, &step_id, n, &mut vars, &mut secrets).await;
+        let compiled = planned.compiled.get(n).and_then(Option::as_ref);
+        let (result, after) = run_step(ctx, step, compiled, &step_id, n, &mut vars, &mut secrets).await;
         // Every capture this step did not make is missing for the steps after it.
         for name in step.capture.keys() {
             if !vars.contains_key(name) {
@@ -512,6 +500,7 @@ fn no_answer(ctx: &Ctx<'_>, what: &str) {
 async fn run_step(
     ctx: &Ctx<'_>,
     step: &StepDef,
+    compiled: Option<&CompiledStep>,
     step_id: &str,
     n: usize,
     vars: &mut Vars,
@@ -521,7 +510,7 @@ async fn run_step(
     let mut result = skipped(step, Unchecked::NotRun, "");
     result.skipped_reason = None;
     result.unchecked = None;
-    let Some(endpoint) = spec.endpoint(&step.call) else {
+    let (Some(endpoint), Some(compiled)) = (spec.endpoint(&step.call), compiled) else {
         result.error = Some(format!("unknown endpoint `{}`", step.call));
         result.outcome = Outcome::Error;
         return (result, After::Stop(Unchecked::HarnessError, format!("step {} could not run", n + 1)));
@@ -592,10 +581,11 @@ async fn run_step(
             no_answer(ctx, &format!("{} timed out", step.call));
             // The target took the request and did not answer in time: GEN-HTTP-006, and nothing
             // this step was to check could be checked (D-TIMEOUT).
-            let mut check = checks::result(spec, "GEN-HTTP-006", false, "an answer within the timeout");
-            check.expected = Some(format!("an answer within {} ms", ctx.config.timeout.as_millis()));
-            check.actual = Some(e);
-            result.checks.push(check);
+            let expected = format!("an answer within {} ms", ctx.config.timeout.as_millis());
+            let check = Rec::judged(check::ids::GEN_HTTP_006, "an answer within the timeout", false, || {
+                check::Evidence::new(expected, e)
+            });
+            result.checks.push(check.into_result(spec));
             let reason = format!("no answer within the timeout ({} ms)", ctx.config.timeout.as_millis());
             result.skipped_reason = Some(reason.clone());
             result.unchecked = Some(Unchecked::HarnessError);
@@ -630,10 +620,10 @@ async fn run_step(
     });
     if let Some(redirect) = exchange.redirect.as_ref().filter(|r| !r.followed) {
         // A redirect answered the POST instead of the endpoint: GEN-HTTP-001.
-        let mut check = checks::result(spec, "GEN-HTTP-001", false, "the endpoint answers POST at its path");
-        check.expected = Some("an answer from the endpoint, not a redirect".into());
-        check.actual = Some(redirect.describe());
-        result.checks.push(check);
+        let check = Rec::judged(check::ids::GEN_HTTP_001, "the endpoint answers POST at its path", false, || {
+            check::Evidence::new("an answer from the endpoint, not a redirect", redirect.describe())
+        });
+        result.checks.push(check.into_result(spec));
         result.outcome = verdict::step_outcome(&result);
         return (result, After::Stop(Unchecked::EarlierFailure, format!("step {} was redirected", n + 1)));
     }
@@ -663,22 +653,27 @@ async fn run_step(
             return (result, After::Stop(why, skip.reason.clone()));
         }
     }
-    let input = CheckInput {
-        spec,
-        registry: ctx.registry,
-        endpoint,
-        expect: &step.expect,
-        vars,
-        method: &method,
-        status: exchange.status,
-        content_type: &exchange.content_type,
-        body: body.as_ref(),
-        now_ms: now_ms(),
-        step_id,
-        memory: &ctx.memory,
-        must_only: ctx.config.selection.level == Some(Level::Must),
+    let must_only = ctx.config.selection.level == Some(Level::Must);
+    let evaluate = |status: u16, content_type: &str, document: Option<&Value>, who: &str| -> Vec<CheckResult> {
+        let context = check::Context {
+            spec,
+            registry: ctx.registry,
+            endpoint,
+            vars,
+            now_ms: now_ms(),
+            step_id: who,
+            operation_ids: Some(&ctx.operation_ids),
+            coverage: true,
+            schema: SchemaMode::Validate,
+        };
+        let view = FullView { status, content_type, document };
+        check::evaluate(compiled, &view, &context)
+            .into_iter()
+            .map(|r| r.into_result(spec))
+            .filter(|c| !must_only || c.level == Level::Must)
+            .collect()
     };
-    result.checks = checks::evaluate(&input);
+    result.checks = evaluate(exchange.status, &exchange.content_type, body.as_ref(), step_id);
     if copies > 1 {
         let mut bodies = vec![body.clone().unwrap_or(Value::Null)];
         for (i, other) in others.into_iter().enumerate() {
@@ -687,27 +682,22 @@ async fn run_step(
                     let other_body: Option<Value> =
                         if x.truncated { None } else { serde_json::from_slice(&x.body).ok() };
                     let other_id = format!("{step_id} copy {}", i + 2);
-                    let input = CheckInput {
-                        status: x.status,
-                        content_type: &x.content_type,
-                        body: other_body.as_ref(),
-                        step_id: &other_id,
-                        ..input
-                    };
-                    result.checks.extend(checks::evaluate(&input));
+                    result.checks.extend(evaluate(x.status, &x.content_type, other_body.as_ref(), &other_id));
                     bodies.push(other_body.unwrap_or(Value::Null));
                 }
                 Err(http::SendError::Timeout(e)) => {
-                    let mut check = checks::result(spec, "GEN-HTTP-006", false, "an answer within the timeout");
-                    check.actual = Some(e);
-                    result.checks.push(check);
+                    let check = Rec::judged(check::ids::GEN_HTTP_006, "an answer within the timeout", false, || {
+                        check::Evidence::new("an answer within the timeout", e)
+                    });
+                    result.checks.push(check.into_result(spec));
                 }
                 Err(http::SendError::Transport(e)) => {
                     result.error.get_or_insert(e);
                 }
             }
         }
-        result.checks.extend(checks::across_checks(spec, &step.expect.checks, &Value::Array(bodies), vars));
+        let across = check::across(compiled, &Value::Array(bodies), vars);
+        result.checks.extend(across.into_iter().map(|r| r.into_result(spec)));
     }
     result.outcome = verdict::step_outcome(&result);
     // When a MUST expectation of the status failed, the operation did not do what the rest of the
@@ -715,8 +705,7 @@ async fn run_step(
     // allow: go on (a suite puts a teardown after a step whose other outcome changes state). A
     // schema or envelope failure on the expected answer does not stop read-backs either; a
     // missing capture stops only the steps that need it.
-    let status_level = spec.requirement(status_requirement(step)).map_or(Level::Must, |r| r.level);
-    let status_broken = !step.expect.expected_status().allows(exchange.status) && status_level == Level::Must;
+    let status_broken = !compiled.expected.allows(exchange.status) && compiled.status_level == Level::Must;
     if result.outcome == Outcome::Error || status_broken {
         return (result, After::Stop(Unchecked::EarlierFailure, format!("step {} failed", n + 1)));
     }

@@ -1,17 +1,11 @@
 //! The conformance runner: suites and spec-derived cases → requests → checks → verdicts → RunReport.
 
-pub mod checks;
 pub mod config;
 pub mod engine;
-pub mod findings;
 pub mod generate;
 pub mod http;
-pub mod model;
 pub mod preflight;
-pub mod scope;
-pub mod select;
-pub mod verdict;
 
+pub use crate::model::{CaseResult, CheckResult, Outcome, RunReport, RunVerdict, StepResult};
 pub use config::{Credentials, RunConfig, Selection};
 pub use engine::{run_suites, RunHandle};
-pub use model::{CaseResult, CheckResult, Outcome, RunReport, RunVerdict, StepResult};

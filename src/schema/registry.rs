@@ -380,7 +380,7 @@ mod tests {
     use serde_json::json;
 
     fn registry() -> SchemaRegistry {
-        let (registry, _) = crate::spec::load_checked(&crate::spec::SpecFiles::embedded()).expect("the spec loads");
+        let (registry, _) = crate::schema::load_checked(&crate::spec::SpecFiles::embedded()).expect("the spec loads");
         Arc::try_unwrap(registry).unwrap_or_else(|r| SchemaRegistry::compile(r.spec().clone()).unwrap())
     }
 

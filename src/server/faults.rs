@@ -360,21 +360,8 @@ impl std::str::FromStr for Fault {
     }
 }
 
-/// `300ms`, `2s`, `1m`, `1.5s`.
-pub fn parse_duration(text: &str) -> Option<Duration> {
-    let text = text.trim();
-    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
-    let (number, unit) = text.split_at(split);
-    let value: f64 = number.parse().ok()?;
-    let seconds = match unit {
-        "ms" => value / 1000.0,
-        "s" => value,
-        "m" => value * 60.0,
-        "h" => value * 3600.0,
-        _ => return None,
-    };
-    (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds))
-}
+/// Durations of fault arguments and flags (`300ms`, `2s`), parsed where every layer can use them.
+pub use crate::time::parse_duration;
 
 /// The active faults of one server.
 #[derive(Debug, Clone, Default)]
@@ -443,7 +430,7 @@ mod catalogue_tests {
     #[test]
     fn every_fault_names_an_existing_requirement() {
         let (registry, _) =
-            crate::spec::load_checked(&crate::spec::SpecFiles::embedded()).expect("the embedded spec loads");
+            crate::schema::load_checked(&crate::spec::SpecFiles::embedded()).expect("the embedded spec loads");
         for info in CATALOGUE {
             let requirement = registry.spec().requirement(info.caught_by);
             assert!(requirement.is_some(), "fault `{}` names unknown requirement `{}`", info.name, info.caught_by);

@@ -358,7 +358,7 @@ mod tests {
     #[test]
     fn citations_departures_and_hidden_faults_exist() {
         let (registry, _) =
-            crate::spec::load_checked(&crate::spec::SpecFiles::embedded()).expect("the embedded spec loads");
+            crate::schema::load_checked(&crate::spec::SpecFiles::embedded()).expect("the embedded spec loads");
         let spec = registry.spec();
         let decisions = spec.texts.iter().find(|(k, _)| k.ends_with("DECISIONS.md")).map(|(_, t)| t.as_str());
         let decisions = decisions.expect("DECISIONS.md is embedded");

@@ -1,6 +1,7 @@
 //! Suites: the data format, loading with cross-checks against the spec, and templating.
 
 pub mod body_text;
+mod check_def;
 mod load;
 mod model;
 pub mod template;
@@ -11,7 +12,5 @@ pub fn json_schema() -> serde_json::Value {
     serde_json::to_value(schemars::schema_for!(SuiteFile)).expect("schema serializes")
 }
 
-pub use model::{
-    CaseDef, CheckDef, EachDef, ErrorSpec, Expect, JsonKind, SkipUnless, SortDef, SortOrder, StatusSpec, StepDef,
-    SuiteFile, SLOW_TAG, VENDOR_INPUTS,
-};
+pub use check_def::{CheckDef, CheckOp, EachDef, JsonKind, SortDef, SortOrder};
+pub use model::{CaseDef, ErrorSpec, Expect, SkipUnless, StatusSpec, StepDef, SuiteFile, SLOW_TAG, VENDOR_INPUTS};

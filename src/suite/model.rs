@@ -27,6 +27,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::check_def::CheckDef;
+
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SuiteFile {
@@ -60,7 +62,7 @@ pub struct CaseDef {
 /// The tag of the cases that only run with `--include slow`.
 pub const SLOW_TAG: &str = "slow";
 /// Inputs a case may `need` (see [`CaseDef::needs`]).
-pub const VENDOR_INPUTS: &[&str] = &["data_query"];
+pub use crate::accounts::VENDOR_INPUTS;
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -194,116 +196,4 @@ impl Expect {
             (None, None) => StatusSpec::One(200),
         }
     }
-}
-
-/// One content check, tied to a requirement. Exactly one of the operators is given.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CheckDef {
-    pub requirement: String,
-    /// Pointer into the response (the array for `some`/`none`/`each`/`min_items`/`unique`); `a|b`
-    /// tries each alternative (a response the spec accepts in two forms); `/status[id=2]/…` finds an
-    /// item by its fields (see `run::select`); templated.
-    pub pointer: String,
-    /// The value equals this (templated; numbers and numeric strings compare by value).
-    #[serde(default)]
-    pub equals: Option<Value>,
-    /// The value differs from this.
-    #[serde(default)]
-    pub not_equals: Option<Value>,
-    /// The value is one of these.
-    #[serde(default)]
-    pub one_of: Option<Vec<Value>>,
-    /// The value is present and not null.
-    #[serde(default)]
-    pub present: Option<bool>,
-    /// Some item of the array has these field values.
-    #[serde(default)]
-    pub some: Option<BTreeMap<String, Value>>,
-    /// No item of the array has these field values.
-    #[serde(default)]
-    pub none: Option<BTreeMap<String, Value>>,
-    /// Every item of the array satisfies this comparison.
-    #[serde(default)]
-    pub each: Option<EachDef>,
-    /// The array has at least this many items.
-    #[serde(default)]
-    pub min_items: Option<usize>,
-    /// The array has at most this many items.
-    #[serde(default)]
-    pub max_items: Option<usize>,
-    /// The value has this JSON type.
-    #[serde(default)]
-    pub kind: Option<JsonKind>,
-    /// No two items of the array have the same value of this field.
-    #[serde(default)]
-    pub unique: Option<String>,
-    /// The items of the array are ordered by this field.
-    #[serde(default)]
-    pub sorted: Option<SortDef>,
-    /// A paging object (`/paging`) whose `totalPages` is the harness's own ceil(totalElements /
-    /// this page size), with `totalElements` at least the items seen (templated).
-    #[serde(default)]
-    pub page_count: Option<Value>,
-    /// Some item of the array carries each of these members (for optional members a source shows:
-    /// absent from every item is a finding; an empty array is not checked).
-    #[serde(default)]
-    pub has: Option<Vec<String>>,
-    /// On a `parallel` step: the check applies to the array of every answer's body instead of to
-    /// each answer (`{pointer: "", unique: number, across: true}`: the answers' numbers differ).
-    #[serde(default)]
-    pub across: bool,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SortDef {
-    pub field: String,
-    pub order: SortOrder,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum SortOrder {
-    Asc,
-    Desc,
-}
-
-/// A JSON type, for the `kind` operator (`integer` is also a `number`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum JsonKind {
-    Null,
-    Boolean,
-    Integer,
-    Number,
-    String,
-    Array,
-    Object,
-}
-
-impl JsonKind {
-    pub fn name(self) -> &'static str {
-        match self {
-            JsonKind::Null => "null",
-            JsonKind::Boolean => "boolean",
-            JsonKind::Integer => "integer",
-            JsonKind::Number => "number",
-            JsonKind::String => "string",
-            JsonKind::Array => "array",
-            JsonKind::Object => "object",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct EachDef {
-    pub field: String,
-    #[serde(default)]
-    pub gt: Option<Value>,
-    #[serde(default)]
-    pub lt: Option<Value>,
-    #[serde(default)]
-    pub equals: Option<Value>,
 }

@@ -10,7 +10,7 @@ pub type Vars = BTreeMap<String, Value>;
 /// Names every suite may use without capturing them (credentials are `<role>.user` / `<role>.password`).
 pub const BUILTINS: &[&str] =
     &["unique", "seq", "now_ms", "now_iso", "data_query", "half_session_ms", "rest_of_session_ms"];
-pub const ROLES: &[&str] = &["technician", "approver", "requester", "coordinator"];
+pub use crate::accounts::ROLES;
 
 /// Every `{{name}}` in a string.
 pub fn variables_in(text: &str) -> Vec<String> {

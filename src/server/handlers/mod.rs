@@ -91,7 +91,7 @@ mod tests {
 
     #[test]
     fn every_spec_endpoint_has_one_route() {
-        let (registry, _) = crate::spec::load_checked(&crate::spec::SpecFiles::embedded()).unwrap();
+        let (registry, _) = crate::schema::load_checked(&crate::spec::SpecFiles::embedded()).unwrap();
         let spec = registry.spec();
         assert_eq!(ROUTES.len(), spec.endpoints.len());
         for endpoint in &spec.endpoints {

@@ -5,7 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::load::LoadSummary;
+use super::load::LoadSummary;
 use crate::spec::Level;
 
 /// Bumped when the JSON report changes incompatibly; its JSON Schema is specs/meta/report.schema.json.

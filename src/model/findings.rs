@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::model::{CaseResult, CheckResult, FindingExample, FindingGroup, Outcome, StepResult};
+use super::report::{CaseResult, CheckResult, FindingExample, FindingGroup, Outcome, StepResult};
 use crate::schema::reach::star;
 
 /// Examples kept per finding: enough to reproduce it, few enough that a report of a broken target

@@ -2,12 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use super::model::{
+use super::load::LoadSummary;
+use super::report::{
     CaseResult, CheckResult, Coverage, EndpointCoverage, LevelCoverage, Outcome, RequirementCoverage,
     RequirementVerdict, RunStats, RunVerdict, Scope, StepResult, Stop, Unchecked,
 };
 use crate::exit;
-use crate::load::LoadSummary;
 use crate::spec::{Level, Spec};
 
 /// The outcome of a failed check at this level: a failed MUST fails, a failed SHOULD (or MAY) warns.

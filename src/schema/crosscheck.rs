@@ -5,9 +5,9 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::{pointer, xml, CheckKind, Endpoint, Spec};
+use super::{SchemaRegistry, Side};
 use crate::diag::{Diagnostic, Location};
-use crate::schema::{SchemaRegistry, Side};
+use crate::spec::{pointer, xml, CheckKind, Endpoint, Spec};
 
 /// The outcome of all cross-checks, with the table-accounting figures the tests print.
 #[derive(Debug, Default)]
