@@ -7,7 +7,8 @@
 #
 # Both servers pinned to SERVER_CPU, wrk to CLIENT_CPU. Each request carries its own newestNumber
 # (-1, -2, …: every one lists the same tasks), so every body is new. Prints each round, the median
-# requests/s of each, and the ratio reference/bare with PASS/MISS against the target (>= 0.5).
+# requests/s of each, and the ratio reference/bare with PASS/MISS against the target (>= 0.5);
+# exits 1 on MISS.
 #
 # Knobs (environment): ROUNDS=5 DURATION=5 CONNECTIONS=32 SERVER_CPU=0 CLIENT_CPU=1
 #   PORT_REF=18482 PORT_BARE=18483 TARGET=0.5
@@ -27,8 +28,7 @@ PATH_NEWEST=/citsmart/mobile/v2/notification/getNewest
 
 require_tools
 try_install_wrk || die "wrk is required"
-echo "building (release)…" >&2
-cargo build --release --quiet --bin itsm-conform --example bare_axum
+build_release
 
 start_server "$PORT_REF"
 session=$(session_of "$PORT_REF")
@@ -78,4 +78,6 @@ bare=$(median <"$work/bare.rps")
 ratio=$(awk -v r="$ref" -v b="$bare" 'BEGIN {printf "%.2f", r / b}')
 echo "reference, fresh bodies  median $ref req/s"
 echo "bare axum                median $bare req/s"
-echo "ratio                    $ratio (target >= $TARGET): $(verdict "$ratio" '>=' "$TARGET")"
+result=$(verdict "$ratio" '>=' "$TARGET")
+echo "ratio                    $ratio (target >= $TARGET): $result"
+held "$result"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Normal requests through idle connections: `serve` under a 1,024-descriptor limit, IDLE sockets
 # that connect and send nothing, then ROUNDS v1 logins over fresh connections, each timed from
-# connect to status line. Target: every one answers, the median within 100 ms. (Before the
+# connect to status line. Target: every one answers within 100 ms (the slowest counts; the
+# median is printed too); exits 1 on MISS. (Before the
 # connection cap, 1,100 idle sockets exhausted the descriptors and every request timed out.)
 # Loopback only, bounded in time. tests/server_limits.rs checks the same in the test suite.
 #
@@ -19,8 +20,7 @@ TARGET_MS=${TARGET_MS:-100}
 . "$(dirname "$0")/bench-lib.sh"
 
 command -v python3 >/dev/null || die "python3 is required (it holds the idle sockets)"
-echo "building (release)…" >&2
-cargo build --release --quiet --bin itsm-conform
+build_release
 
 python3 - "$release/itsm-conform" "$IDLE" "$FD_LIMIT" "$ROUNDS" "$TARGET_MS" <<'PY'
 import resource, socket, statistics, subprocess, sys, time
@@ -58,11 +58,12 @@ try:
             failures += 1
         times.append((time.monotonic() - started) * 1000)
     median, worst = statistics.median(times), max(times)
-    ok = failures == 0 and median <= target_ms
+    ok = failures == 0 and worst <= target_ms
     print(f"idle connections           {len(idle)} (server limited to {fd_limit} descriptors)")
     print(f"normal requests            {rounds}, {failures} failed")
     print(f"time to answer             median {median:.1f} ms, max {worst:.1f} ms")
-    print(f"verdict                    median <= {target_ms:.0f} ms and none failed: {'PASS' if ok else 'MISS'}")
+    print(f"verdict                    every one within {target_ms:.0f} ms: {'PASS' if ok else 'MISS'}")
 finally:
     server.kill()
+sys.exit(0 if ok else 1)
 PY

@@ -9,7 +9,8 @@
 #   DURATION=120 scripts/bench-server-memory.sh    2 minutes
 #
 # Prints the RSS at 1 minute, at 2 minutes (growth since 1 minute), at the end, the highest
-# after 1 minute and PASS/MISS for the whole run.
+# after 1 minute and PASS/MISS for the whole run (MISS too when the load itself failed); exits 1
+# on MISS.
 #
 # Knobs (environment): DURATION=600 (seconds, >= 70) USERS=50 SAMPLE=5 (seconds) TARGET_PCT=10
 set -euo pipefail
@@ -25,8 +26,7 @@ BASELINE_AT=60
 
 [ "$DURATION" -ge 70 ] || die "DURATION must exceed the one-minute baseline"
 command -v curl >/dev/null || die "curl is required"
-echo "building (release)…" >&2
-cargo build --release --quiet --bin itsm-conform
+build_release
 
 "$release/itsm-conform" load --users "$USERS" --run-time "${DURATION}s" --out "$work/out" \
     >"$work/load.out" 2>"$work/load.err" &
@@ -65,4 +65,7 @@ echo "RSS at 1 min               $((base / 1024)) MB"
 if [ -n "$at2" ]; then echo "RSS at 2 min               $((at2 / 1024)) MB ($(pct "$at2")% since 1 min)"; fi
 echo "RSS at the end (${DURATION}s)    $((last / 1024)) MB ($(pct "$last")%)"
 growth=$(pct "$peak")
-echo "highest after 1 min        $((peak / 1024)) MB (${growth}%; target <= +${TARGET_PCT}%): $(verdict "$growth" '<=' "$TARGET_PCT")"
+result=$(verdict "$growth" '<=' "$TARGET_PCT")
+[ "$load_status" = 0 ] || result=MISS
+echo "highest after 1 min        $((peak / 1024)) MB (${growth}%; target <= +${TARGET_PCT}%): $result"
+held "$result"

@@ -1,9 +1,10 @@
 //! The two kinds of handler, and what each gets.
 //!
 //! A read handler answers from the world as it is: it gets the world read-only, the session's
-//! user, the configuration and the item memo, and neither the clock nor the session id, so its answer is a
-//! function of the world, the user and the body — what lets the read cache keep it. A write
-//! handler may change the world, open sessions and read the clock; its answers are never cached.
+//! user, the configuration and the item memo (a function of the world), and neither the clock nor
+//! the session id, so its answer is a function of the world, the user and the body — what lets
+//! the read cache keep it. A write handler may change the world, open sessions and read the
+//! clock; its answers are never cached.
 
 use std::sync::Arc;
 

@@ -4,5 +4,6 @@
 pub mod dates;
 pub mod item;
 pub mod item_memo;
+pub mod list;
 pub mod occurrence;
 pub mod request;
