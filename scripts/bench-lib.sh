@@ -1,11 +1,13 @@
-# Shared by the pinned-core benchmarks (bench-server.sh, bench-load.sh); sourced, not run.
-# Sets BENCH (the caller's name, for messages), `work` (a temporary directory removed on exit) and
-# `pids` (processes killed on exit), and defines die, require_tools, try_install_wrk, wait_port
-# and median.
+# Shared by the benchmarks (bench-server*.sh, bench-load.sh); sourced, not run.
+# Sets BENCH (the caller's name, for messages), `work` (a temporary directory removed on exit),
+# `pids` (processes killed on exit) and `release` (where cargo puts release builds), and defines
+# die, build_release, require_tools, try_install_wrk, wait_port, median, rss_kb, verdict,
+# start_server and session_of.
 
 BENCH=$(basename "$0" .sh)
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
+release=${CARGO_TARGET_DIR:-target}/release
 pids=()
 bench_cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -15,6 +17,13 @@ bench_cleanup() {
 trap bench_cleanup EXIT
 
 die() { echo "$BENCH: $*" >&2; exit 1; }
+
+# The release binary and every example, the same set in every script: building fewer targets
+# would unify dependency features differently and rebuild the binary each time.
+build_release() {
+    echo "building (release)…" >&2
+    cargo build --release --quiet --bin itsm-conform --examples
+}
 
 # Two cores (server and client pinned apart), taskset and curl, plus any tools named.
 require_tools() {
@@ -45,3 +54,37 @@ wait_port() {
 
 # The median of the numbers on standard input, one per line.
 median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+
+# The resident set size of a process, in KiB (empty once it has exited).
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null; }
+
+# PASS when `value op target` holds (op: >= <= > <), else MISS. Scripts end with `held`.
+verdict() {
+    awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN {
+        ok = (op == ">=") ? (v >= t) : (op == "<=") ? (v <= t) : (op == ">") ? (v > t) : (v < t)
+        print ok ? "PASS" : "MISS"
+    }'
+}
+
+# The script's exit status from a verdict: 0 on PASS, 1 on MISS.
+held() { [ "$1" = PASS ] || { echo "$BENCH: target missed" >&2; exit 1; }; }
+
+# Starts the release reference server on 127.0.0.1:PORT pinned to SERVER_CPU with extra flags;
+# sets SERVER_PID and waits until it answers.
+start_server() {
+    local port=$1
+    shift
+    taskset -c "${SERVER_CPU:-0}" "$release/itsm-conform" serve --bind "127.0.0.1:$port" "$@" \
+        >"$work/server-$port.log" 2>&1 &
+    SERVER_PID=$!
+    pids+=("$SERVER_PID")
+    wait_port "$port"
+}
+
+# A v1 session id of the demo technician on the server at PORT.
+session_of() {
+    local login
+    login=$(curl -s -X POST -H 'Content-Type: application/json' \
+        -d '{"userName":"tecnico","password":"tecnico-demo"}' "http://127.0.0.1:$1/citsmart/services/login")
+    printf '%s' "$login" | sed -n 's/.*"sessionID":"\([^"]*\)".*/\1/p'
+}

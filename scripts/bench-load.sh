@@ -30,10 +30,9 @@ PATH_NEWEST=/mobile/v2/notification/getNewest
 require_tools python3 # python3 reads load-summary.json
 try_install_wrk || die "wrk is required"
 
-echo "building (release)…" >&2
-cargo build --release --quiet --bin itsm-conform --example bare_goose
-bin=target/release/itsm-conform
-bare=target/release/examples/bare_goose
+build_release
+bin=$release/itsm-conform
+bare=$release/examples/bare_goose
 
 taskset -c "$SERVER_CPU" "$bin" serve --bind "127.0.0.1:$PORT" >"$work/server.log" 2>&1 &
 pids+=($!)

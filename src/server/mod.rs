@@ -7,10 +7,11 @@
 //! `run`, `load`, `report` or `cli`):
 //! 1. catalogues and the data set format: `data`, `faults`, `freedoms`, `other_ids`;
 //! 2. the typed world and its commands: `domain`;
-//! 3. state around it: `sessions`, `world_cell`, `read_cache`, `state`, `fd_limit`,
+//! 3. the world as JSON: `render`;
+//! 4. state around it: `sessions`, `world_cell`, `read_cache`, `state`, `fd_limit`,
 //!    `connections`, `listener`, `limits`;
-//! 4. the JSON edge: `reply`, `input`, `render`, `fault_apply`, `freedom_apply`;
-//! 5. `handlers` (one kind for reads, one for writes), `pipeline`, `router`; then this file.
+//! 5. the answer's edge: `reply`, `input`, `fault_apply`, `freedom_apply`;
+//! 6. `handlers` (one kind for reads, one for writes), `pipeline`, `router`; then this file.
 
 mod connections;
 pub mod data;

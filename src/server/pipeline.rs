@@ -121,15 +121,20 @@ fn process(served: &Served, body: &[u8], number: Option<i64>) -> (u16, Vec<u8>) 
         Handler::Read(handler) => {
             let world = state.world.read();
             let revision = world.revision();
-            let reader = Reader::new(&world, login.as_deref(), &state.faults, &state.freedoms);
+            let reader = Reader::new(&world, login.as_deref(), state);
             let reply = settle(handler(&reader, &value));
             drop(world);
             if !cacheable {
                 reply
             } else {
                 match cache_form(reply) {
-                    Ok(prefix) => {
-                        let bytes = read_cache::with_envelope(&prefix, state.now_ms(), state.next_operation_id());
+                    Ok(mut prefix) => {
+                        let (now, id) = (state.now_ms(), state.next_operation_id());
+                        if !state.cache.admits(served.index, body) {
+                            read_cache::append_envelope(&mut prefix, now, id);
+                            return (200, prefix);
+                        }
+                        let bytes = read_cache::with_envelope(&prefix, now, id);
                         let session_id = value.get("sessionID").and_then(Value::as_str);
                         state.cache.put(served.index, body, revision, session_id, login, prefix);
                         return (200, bytes);

@@ -116,6 +116,21 @@ impl ReadCache {
         Some(entry)
     }
 
+    /// Whether an answer to these bytes should be kept: not on a body's first sighting, nor for a
+    /// body too large to be a poll. Records the sighting.
+    pub fn admits(&self, route: usize, body: &[u8]) -> bool {
+        if body.len() > MAX_KEY {
+            return false;
+        }
+        let hash = xxhash_rust::xxh3::xxh3_64_with_seed(body, route as u64) | 1;
+        let mut inner = self.inner.lock();
+        let seen = &mut inner.seen[(hash % SEEN_SLOTS as u64) as usize];
+        let again = *seen == hash;
+        *seen = hash;
+        again
+    }
+
+    /// Keeps an answer (an admitted one: see [`ReadCache::admits`]).
     pub fn put(
         &self,
         route: usize,
@@ -128,17 +143,11 @@ impl ReadCache {
         if body.len() > MAX_KEY || prefix.len() > self.limits.max_entry_bytes {
             return;
         }
-        let hash = xxhash_rust::xxh3::xxh3_64_with_seed(body, route as u64) | 1;
-        let mut guard = self.inner.lock();
-        let inner = &mut *guard;
-        let seen = &mut inner.seen[(hash % SEEN_SLOTS as u64) as usize];
-        if *seen != hash {
-            *seen = hash;
-            return;
-        }
         let bytes = body.len() + prefix.len() + session_id.map_or(0, str::len) + ENTRY_OVERHEAD;
         let entry =
             Arc::new(Entry { generation, session_id: session_id.map(Into::into), login, prefix: prefix.into() });
+        let mut guard = self.inner.lock();
+        let inner = &mut *guard;
         inner.remove(route, body);
         inner.tick += 1;
         let key: Arc<[u8]> = body.into();
@@ -188,8 +197,13 @@ pub fn prefix(fields: &Map<String, Value>) -> Option<Vec<u8>> {
 pub fn with_envelope(prefix: &[u8], now_ms: i64, operation_id: i64) -> Vec<u8> {
     let mut out = Vec::with_capacity(prefix.len() + 64);
     out.extend_from_slice(prefix);
-    let _ = write!(out, "\"dateTime\":{now_ms},\"operationID\":{operation_id},\"error\":null}}");
+    append_envelope(&mut out, now_ms, operation_id);
     out
+}
+
+/// Completes a prefix in place into the answer (`with_envelope` without the copy).
+pub fn append_envelope(prefix: &mut Vec<u8>, now_ms: i64, operation_id: i64) {
+    let _ = write!(prefix, "\"dateTime\":{now_ms},\"operationID\":{operation_id},\"error\":null}}");
 }
 
 #[cfg(test)]
@@ -201,10 +215,17 @@ mod tests {
         ReadCache::new(CacheLimits { max_bytes, max_entries, max_entry_bytes: max_bytes / 4 })
     }
 
-    /// Puts twice (admission is on the second sighting).
+    /// Keeps an answer as the pipeline does: when admitted (on a body's second sighting).
+    fn offer(cache: &ReadCache, route: usize, body: &[u8], generation: u64, answer: Vec<u8>) {
+        if cache.admits(route, body) {
+            cache.put(route, body, generation, Some("s"), Some("u".into()), answer);
+        }
+    }
+
+    /// Offers twice.
     fn admit(cache: &ReadCache, route: usize, body: &[u8], generation: u64, answer: Vec<u8>) {
-        cache.put(route, body, generation, Some("s"), Some("u".into()), answer.clone());
-        cache.put(route, body, generation, Some("s"), Some("u".into()), answer);
+        offer(cache, route, body, generation, answer.clone());
+        offer(cache, route, body, generation, answer);
     }
 
     #[test]
@@ -225,7 +246,7 @@ mod tests {
     #[test]
     fn entries_live_in_one_generation_and_route() {
         let cache = cache(1 << 20, 100);
-        cache.put(0, b"{}", 7, Some("s"), Some("u".into()), b"{".to_vec());
+        offer(&cache, 0, b"{}", 7, b"{".to_vec());
         assert!(cache.get(0, b"{}", 7).is_none(), "admitted on the second sighting only");
         admit(&cache, 0, b"{}", 7, b"{".to_vec());
         assert_eq!(cache.get(0, b"{}", 7).map(|e| e.prefix.clone()).as_deref(), Some(&b"{"[..]));

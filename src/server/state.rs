@@ -8,6 +8,7 @@ use super::domain::World;
 use super::faults::{FaultKind, FaultSet};
 use super::freedoms::{FreedomKind, FreedomSet};
 use super::read_cache::{CacheLimits, ReadCache};
+use super::render::item_memo::ItemMemo;
 use super::sessions::{Sessions, MAX_SESSIONS};
 use super::world_cell::WorldCell;
 use crate::spec::Spec;
@@ -16,6 +17,7 @@ pub struct AppState {
     pub world: WorldCell,
     pub sessions: Sessions,
     pub cache: ReadCache,
+    pub items: ItemMemo,
     pub faults: FaultSet,
     pub freedoms: FreedomSet,
     pub session_ttl: Duration,
@@ -43,6 +45,7 @@ impl AppState {
             world: WorldCell::new(world),
             sessions: Sessions::new(ttl_ms, MAX_SESSIONS),
             cache: ReadCache::new(cache),
+            items: ItemMemo::default(),
             faults,
             freedoms,
             session_ttl,

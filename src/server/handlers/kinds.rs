@@ -1,9 +1,10 @@
 //! The two kinds of handler, and what each gets.
 //!
 //! A read handler answers from the world as it is: it gets the world read-only, the session's
-//! user and the configuration, and neither the clock nor the session id, so its answer is a
-//! function of the world, the user and the body — what lets the read cache keep it. A write
-//! handler may change the world, open sessions and read the clock; its answers are never cached.
+//! user, the configuration and the item memo (a function of the world), and neither the clock nor
+//! the session id, so its answer is a function of the world, the user and the body — what lets
+//! the read cache keep it. A write handler may change the world, open sessions and read the
+//! clock; its answers are never cached.
 
 use std::sync::Arc;
 
@@ -11,8 +12,9 @@ use parking_lot::RwLockReadGuard;
 use serde_json::Value;
 
 use crate::server::domain::World;
-use crate::server::faults::{FaultKind, FaultSet};
+use crate::server::faults::FaultKind;
 use crate::server::freedoms::{FreedomKind, FreedomSet};
+use crate::server::render::item_memo::ItemMemo;
 use crate::server::reply::Reply;
 use crate::server::state::AppState;
 use crate::server::world_cell::WorldWriter;
@@ -53,25 +55,29 @@ impl Route {
 pub struct Reader<'a> {
     pub world: &'a World,
     login: Option<&'a str>,
-    faults: &'a FaultSet,
-    freedoms: &'a FreedomSet,
+    state: &'a AppState,
 }
 
 impl<'a> Reader<'a> {
-    pub fn new(world: &'a World, login: Option<&'a str>, faults: &'a FaultSet, freedoms: &'a FreedomSet) -> Self {
-        Reader { world, login, faults, freedoms }
+    pub fn new(world: &'a World, login: Option<&'a str>, state: &'a AppState) -> Self {
+        Reader { world, login, state }
+    }
+
+    /// The serialized list items kept between requests (a function of the world).
+    pub fn items(&self) -> &ItemMemo {
+        &self.state.items
     }
 
     pub fn fault(&self, kind: FaultKind) -> bool {
-        self.faults.has(kind)
+        self.state.faults.has(kind)
     }
 
     pub fn freedom(&self, kind: FreedomKind) -> bool {
-        self.freedoms.has(kind)
+        self.state.freedoms.has(kind)
     }
 
     pub fn freedoms(&self) -> &FreedomSet {
-        self.freedoms
+        &self.state.freedoms
     }
 
     /// The session user's login; handlers of session endpoints can rely on it.

@@ -13,7 +13,7 @@ use crate::server::freedom_apply;
 use crate::server::freedoms::FreedomKind;
 use crate::server::input;
 use crate::server::render::dates::end_sla;
-use crate::server::render::item;
+use crate::server::render::{item, list};
 use crate::server::reply::Reply;
 
 /// `pager.size` when the client sends none (system parameter 257, facts §2.13).
@@ -36,7 +36,7 @@ fn items<'a>(world: &World, selected: impl Iterator<Item = (&'a Ticket, &'a Task
 pub fn get_by_user(r: &Reader<'_>, body: &Value) -> Outcome {
     let query = ListQuery::read(r, body)?;
     let selected = ordered(r.freedoms(), listed(r.world, r.user(), query));
-    Ok(Reply::OpText(item::list_prefix(r.world, true, selected.into_iter())))
+    Ok(Reply::OpText(list::list_prefix(r.world, r.items(), true, &selected)))
 }
 
 /// Requests newer than the newest the app has (MV2-GETNEWEST-003). The user's tasks come newest
@@ -47,7 +47,7 @@ pub fn get_newest(r: &Reader<'_>, body: &Value) -> Outcome {
     let ignore = r.fault(FaultKind::NewestIgnoresNumber);
     let newer = listed(r.world, r.user(), query).take_while(|(t, _)| ignore || t.number > newest);
     let selected = ordered(r.freedoms(), newer);
-    Ok(Reply::OpText(item::list_prefix(r.world, false, selected.into_iter())))
+    Ok(Reply::OpText(list::list_prefix(r.world, r.items(), false, &selected)))
 }
 
 /// Requests older than the oldest the app has (MV2-GETOLDEST-003).
@@ -57,7 +57,7 @@ pub fn get_oldest(r: &Reader<'_>, body: &Value) -> Outcome {
     let ignore = r.fault(FaultKind::OldestIgnoresNumber);
     let older = listed(r.world, r.user(), query).skip_while(|(t, _)| !ignore && t.number >= oldest);
     let selected = ordered(r.freedoms(), older);
-    Ok(Reply::OpText(item::list_prefix(r.world, false, selected.into_iter())))
+    Ok(Reply::OpText(list::list_prefix(r.world, r.items(), false, &selected)))
 }
 
 /// getNewest plus a case-insensitive text search on description, task and service.

@@ -1,4 +1,4 @@
-//! The notification list item, declared once, and lists serialized straight from the world.
+//! The notification list item, declared once (lists write it through `list` and `item_memo`).
 //!
 //! Building a `serde_json::Value` for each of a list's items (a map of 19 owned keys) and then
 //! serializing it was most of an uncached getNewest. Lists write the items from this typed,
@@ -77,54 +77,4 @@ pub fn waiting(task: &Task) -> i64 {
 /// The item as a `Value`, for handlers that edit it.
 pub fn value(world: &World, ticket: &Ticket, task: &Task) -> Value {
     serde_json::to_value(item(world, ticket, task)).expect("a notification item serializes")
-}
-
-/// The operation fields `{"amount":N,"notifications":[…],` (amount only when given), in the
-/// prefix form of `read_cache::prefix`: no closing brace, a trailing comma.
-pub fn list_prefix<'a>(world: &World, amount: bool, selected: impl Iterator<Item = (&'a Ticket, &'a Task)>) -> Vec<u8> {
-    let items: Vec<(&Ticket, &Task)> = selected.collect();
-    let mut out = Vec::with_capacity(64 + items.len() * 360);
-    out.push(b'{');
-    if amount {
-        out.extend_from_slice(format!("\"amount\":{},", items.len()).as_bytes());
-    }
-    out.extend_from_slice(b"\"notifications\":[");
-    for (i, (ticket, task)) in items.into_iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        // Writing to a Vec cannot fail; an item that could not serialize would be a bug in Item.
-        serde_json::to_writer(&mut out, &item(world, ticket, task)).expect("a notification item serializes");
-    }
-    out.extend_from_slice(b"],");
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::server::data::DataSet;
-    use serde_json::Map;
-
-    #[test]
-    fn a_list_is_the_serialized_fields_of_its_items() {
-        let world = World::new(DataSet::builtin());
-        let pairs: Vec<(&Ticket, &Task)> =
-            world.tickets().iter().flat_map(|t| t.tasks.iter().map(move |k| (t, k))).collect();
-        assert!(pairs.len() > 40, "{}", pairs.len());
-        for amount in [false, true] {
-            let text = list_prefix(&world, amount, pairs.iter().copied());
-            let mut fields = Map::new();
-            let items: Vec<Value> = pairs.iter().map(|(t, k)| value(&world, t, k)).collect();
-            if amount {
-                fields.insert("amount".into(), Value::from(items.len()));
-            }
-            fields.insert("notifications".into(), Value::Array(items));
-            let mut expected = serde_json::to_vec(&fields).unwrap();
-            expected.pop();
-            expected.push(b',');
-            assert_eq!(String::from_utf8(text).unwrap(), String::from_utf8(expected).unwrap());
-        }
-        assert_eq!(list_prefix(&world, false, std::iter::empty()), b"{\"notifications\":[],");
-    }
 }

@@ -3,5 +3,7 @@
 
 pub mod dates;
 pub mod item;
+pub mod item_memo;
+pub mod list;
 pub mod occurrence;
 pub mod request;
