@@ -75,8 +75,17 @@ pub fn render(format: ReportFormat, report: &RunReport) -> String {
     }
 }
 
+/// A report that could not be written: the directory the reports go to, the file, and why.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write the reports to `{}`: {cause}", .dir.display())]
+pub struct WriteError {
+    pub dir: PathBuf,
+    pub file: PathBuf,
+    pub cause: std::io::Error,
+}
+
 /// Writes `run`'s reports: [`write_reports_as`] with [`RUN_PREFIX`].
-pub fn write_reports(report: &RunReport, dir: &Path, formats: &[ReportFormat]) -> std::io::Result<Vec<PathBuf>> {
+pub fn write_reports(report: &RunReport, dir: &Path, formats: &[ReportFormat]) -> Result<Vec<PathBuf>, WriteError> {
     write_reports_as(report, dir, RUN_PREFIX, formats)
 }
 
@@ -88,14 +97,18 @@ pub fn write_reports_as(
     dir: &Path,
     prefix: &str,
     formats: &[ReportFormat],
-) -> std::io::Result<Vec<PathBuf>> {
+) -> Result<Vec<PathBuf>, WriteError> {
     let mut written = Vec::new();
     for (i, &format) in formats.iter().enumerate() {
         if formats[..i].contains(&format) {
             continue;
         }
         let path = dir.join(format.file_name(prefix));
-        crate::fsx::write_atomic(&path, render(format, report).as_bytes())?;
+        crate::fsx::write_atomic(&path, render(format, report).as_bytes()).map_err(|cause| WriteError {
+            dir: dir.to_path_buf(),
+            file: path.clone(),
+            cause,
+        })?;
         written.push(path);
     }
     Ok(written)
