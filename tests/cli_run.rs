@@ -120,6 +120,21 @@ fn a_separately_started_server_with_other_data_passes() {
     assert_eq!(code, 0, "{stdout}\n{err}");
     let json = std::fs::read_to_string(out.join("itsm-conform.json")).unwrap();
     assert!(!json.contains("Campo#2026"), "the password is redacted");
+    // One account per role: the rules between two users of a role are out of scope, and every
+    // format says why.
+    assert!(stdout.contains("that need two accounts per role"), "{stdout}");
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let requirement =
+        |id: &str| report["requirements"].as_array().unwrap().iter().find(|r| r["id"] == id).cloned().expect("listed");
+    for id in ["MV2-CHECKIN-007", "MV2-CHECKOUT-007"] {
+        let r = requirement(id);
+        assert_eq!(r["coverage"], "out_of_scope", "{r}");
+        assert!(r.to_string().contains("needs two accounts per role"), "{r}");
+    }
+    for format in ["itsm-conform.md", "itsm-conform.html", "itsm-conform.junit.xml"] {
+        let text = std::fs::read_to_string(out.join(format)).unwrap_or_default();
+        assert!(text.contains("two accounts per role"), "{format} says why");
+    }
 }
 
 #[test]

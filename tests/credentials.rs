@@ -212,10 +212,11 @@ cases:
 
 /// Passwords that each break naive redaction: quotes and backslashes (JSON escaping), `'` (shell
 /// quoting), `<` and `&` (XML), non-ASCII (`\u` escapes, percent-encoding), and one letter.
-const PASSWORDS: [(&str, &str); 5] = [
+const PASSWORDS: [(&str, &str); 6] = [
     ("tecnico", "tec\"ni\\co'<&>ç-1"),
     ("tecnico2", "a\"\\'b"),
     ("aprovador", "p"),
+    ("aprovador2", "\\u00e9%&a"),
     ("solicitante", "r\"\\'<"),
     ("coordenador", "c'o\"o\\rd/€"),
 ];

@@ -131,6 +131,9 @@ const TESTED_FREEDOMS: &[&str] = &[
     "checkout-unchecked",
     "unknown-fields-400",
     "occurrence-data-key",
+    // Tested in tests/server_users.rs, beside the rules they relax.
+    "assignee-only",
+    "any-user-updates",
 ];
 
 #[test]

@@ -2,7 +2,7 @@
 //! rules depend on, its content checks, and every member of a response its rules read (so the load
 //! generator can read just those).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use super::ids;
 use super::sparse::{Extraction, Want};
@@ -92,11 +92,5 @@ impl CompiledStep {
     pub fn extraction(&self, extra: &[(String, Want)]) -> Extraction {
         let own = self.reads.iter().map(|p| (p.as_str(), Want::Value));
         Extraction::new(own.chain(extra.iter().map(|(p, w)| (p.as_str(), *w))))
-    }
-
-    /// Every requirement the step can check, whatever the target answers (what coverage counts as
-    /// in scope): the same rules as [`evaluate`](super::evaluate), read from the definition.
-    pub fn can_check(&self, spec: &Spec, endpoint: &Endpoint) -> BTreeSet<String> {
-        super::scope::can_check(self, spec, endpoint)
     }
 }

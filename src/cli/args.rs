@@ -239,7 +239,7 @@ pub struct RunArgs {
     /// Time allowed for each request (300ms, 10s, 1m).
     #[arg(long, default_value = "10s", value_parser = parse_positive_duration, value_name = "DURATION")]
     pub timeout: std::time::Duration,
-    /// Cases run concurrently (default: the number of cores).
+    /// Cases run concurrently (default 16: the work is waiting on the target, not the cores).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub jobs: Option<u16>,
     /// Accept invalid TLS certificates.
@@ -339,6 +339,18 @@ pub struct ServeArgs {
     /// Print every freedom of the catalogue, one per line, and exit.
     #[arg(long)]
     pub list_freedoms: bool,
+    /// Open connections at most (kept below the open-file limit); past it the connection idle the
+    /// longest is closed to make room, and new ones wait while every one is busy.
+    #[arg(long, default_value_t = 4096, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+    /// Close a connection that sends no complete request head this long after connecting or
+    /// after its previous answer: 30s, 2m.
+    #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = parse_ttl)]
+    pub idle_timeout: Duration,
+    /// Requests created at run time that the server keeps (the oldest is forgotten first; the
+    /// data set's are always kept).
+    #[arg(long, default_value_t = 20_000, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_requests: u32,
     /// Once listening, print `itsm-conform-ready <base URL>` on standard output. Hidden: the
     /// handshake of `load`, which starts this server as a child process on a free port.
     #[arg(long, hide = true)]

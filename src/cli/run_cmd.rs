@@ -123,7 +123,7 @@ async fn run_async(
             (url, credentials)
         }
     };
-    let jobs = args.jobs.map_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()), usize::from);
+    let jobs = args.jobs.map_or(crate::run::DEFAULT_JOBS, usize::from);
     let mut inputs = credentials.inputs.clone();
     if let Some(query) = &args.data_query {
         inputs.insert("data_query".into(), query.clone());

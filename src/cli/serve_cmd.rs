@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::args::ServeArgs;
 use super::CliError;
 use crate::exit;
-use crate::server::{self, DataSet, FaultSet, FreedomSet, ServerConfig, CATALOGUE, FREEDOMS};
+use crate::server::{self, DataSet, FaultSet, FreedomSet, Limits, ServerConfig, CATALOGUE, FREEDOMS};
 use crate::spec::SpecFiles;
 
 /// How long a graceful stop may wait for open connections before the process just ends.
@@ -41,7 +41,10 @@ pub fn run(args: &ServeArgs, files: &SpecFiles, out: &mut dyn Write, err: &mut d
         session_ttl: args.session_ttl,
         faults: FaultSet::new(args.faults.clone()),
         freedoms: FreedomSet::from_choices(&args.freedoms),
+        limits: limits(args),
     };
+    // Every connection holds a descriptor; the usual soft limit (1,024) is far below the hard one.
+    server::raise_fd_limit();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(CliError::Runtime)?;
     init_logging();
     runtime.block_on(async {
@@ -81,6 +84,14 @@ pub fn run(args: &ServeArgs, files: &SpecFiles, out: &mut dyn Write, err: &mut d
         tracing::info!("reference server stopped");
         Ok(exit::OK)
     })
+}
+
+fn limits(args: &ServeArgs) -> Limits {
+    let mut limits = Limits::default();
+    limits.connections.max_connections = args.max_connections as usize;
+    limits.connections.idle_timeout = args.idle_timeout;
+    limits.max_requests = args.max_requests as usize;
+    limits
 }
 
 /// Reads and checks a `--data` file; the message names the file and, for a bad file, the field.

@@ -49,6 +49,8 @@ pub enum DiagnosticKind {
     UnknownScenario,
     /// A case that uses vendor input without `needs` saying so.
     UndeclaredInput,
+    /// A case's `accounts` entry that is not a role with a count of 2 or more.
+    InvalidAccounts,
     /// A step combining what cannot go together: a teardown with checks, `body` with `raw_body`,
     /// an `across` check on a step that is not `parallel`.
     InvalidStep,

@@ -53,6 +53,9 @@ pub enum Unchecked {
     SlowTier,
     /// It needs input only the vendor has (`--data-query NAME`, or `data_query:` in the credentials file).
     VendorInput,
+    /// It is about one user's work as another user of the same role sees it, and the credentials
+    /// give one account for that role ("needs two accounts per role").
+    FewAccounts,
 }
 
 /// Where an unchecked requirement stands for the verdict.
@@ -73,7 +76,9 @@ impl Unchecked {
             Unchecked::LackedData | Unchecked::EarlierFailure | Unchecked::HarnessError | Unchecked::NotRun => {
                 Scope::Unverified
             }
-            Unchecked::Selection | Unchecked::SlowTier | Unchecked::VendorInput => Scope::OutOfScope,
+            Unchecked::Selection | Unchecked::SlowTier | Unchecked::VendorInput | Unchecked::FewAccounts => {
+                Scope::OutOfScope
+            }
         }
     }
 
@@ -89,8 +94,9 @@ impl Unchecked {
             Unchecked::NotApplicable => 3,
             Unchecked::LackedData => 4,
             Unchecked::VendorInput => 5,
-            Unchecked::SlowTier => 6,
-            Unchecked::Selection => 7,
+            Unchecked::FewAccounts => 6,
+            Unchecked::SlowTier => 7,
+            Unchecked::Selection => 8,
         }
     }
 }
@@ -267,7 +273,7 @@ pub enum Coverage {
     NotChecked,
     /// The target answered in another form the spec allows, where it does not apply.
     NotApplicable,
-    /// Not in this run's scope (`why`: the selection, the slow tier, vendor input).
+    /// Not in this run's scope (`why`: the selection, the slow tier, vendor input, one account of a role).
     OutOfScope,
 }
 

@@ -60,7 +60,13 @@ pub fn stats(cases: &[CaseResult]) -> RunStats {
                 && st.error.is_none()
                 && matches!(
                     st.unchecked,
-                    Some(Unchecked::NotRun | Unchecked::SlowTier | Unchecked::VendorInput | Unchecked::Selection)
+                    Some(
+                        Unchecked::NotRun
+                            | Unchecked::SlowTier
+                            | Unchecked::VendorInput
+                            | Unchecked::FewAccounts
+                            | Unchecked::Selection
+                    )
                 )
         });
         if never_started && !case.steps.is_empty() {
@@ -274,6 +280,10 @@ pub fn requirement_verdicts(
         .collect()
 }
 
+/// Why the multi-user requirements are out of scope with one account per role.
+pub const FEW_ACCOUNTS: &str =
+    "needs two accounts per role: list a second account for the role in the credentials file (technician: [{user: …}, {user: …}])";
+
 /// What to do about a requirement no step of the run could check.
 pub fn out_of_scope_detail(why: Unchecked) -> String {
     match why {
@@ -281,6 +291,7 @@ pub fn out_of_scope_detail(why: Unchecked) -> String {
         Unchecked::VendorInput => {
             "it needs input only the vendor has: give --data-query NAME (or data_query: in the credentials file)".into()
         }
+        Unchecked::FewAccounts => FEW_ACCOUNTS.into(),
         _ => "no case of this run's selection checks it".into(),
     }
 }

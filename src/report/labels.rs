@@ -132,6 +132,7 @@ pub fn why(u: Unchecked) -> &'static str {
         Unchecked::Selection => "left out by the selection",
         Unchecked::SlowTier => "only the slow tier checks it (--include slow)",
         Unchecked::VendorInput => "it needs vendor input (--data-query)",
+        Unchecked::FewAccounts => "needs two accounts per role",
     }
 }
 

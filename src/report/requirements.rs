@@ -69,16 +69,21 @@ pub struct Unscoped<'a> {
     pub requirements: Vec<&'a RequirementVerdict>,
 }
 
-/// The groups in a fixed order (selection, slow tier, vendor input, not applicable), empty ones
+/// The groups in a fixed order (selection, slow tier, vendor input, accounts, not applicable), empty ones
 /// left out. MUST and SHOULD only, the levels the coverage lines count.
 pub fn unscoped(report: &RunReport) -> Vec<Unscoped<'_>> {
-    let groups: [(Unchecked, &str, &str); 4] = [
+    let groups: [(Unchecked, &str, &str); 5] = [
         (Unchecked::Selection, "left out by the selection", "Widen --suite, --group, --endpoint, --tag or --level"),
         (Unchecked::SlowTier, "in the slow tier", "Run with --include slow"),
         (
             Unchecked::VendorInput,
             "needing vendor input",
             "Give --data-query NAME (or data_query: in the credentials file)",
+        ),
+        (
+            Unchecked::FewAccounts,
+            "that need two accounts per role",
+            "List a second account for the role in the credentials file",
         ),
         (
             Unchecked::NotApplicable,
@@ -109,7 +114,7 @@ pub fn unscoped(report: &RunReport) -> Vec<Unscoped<'_>> {
 fn group_of(r: &RequirementVerdict) -> Unchecked {
     match (r.coverage, r.why) {
         (Coverage::NotApplicable, _) => Unchecked::NotApplicable,
-        (_, Some(why @ (Unchecked::SlowTier | Unchecked::VendorInput))) => why,
+        (_, Some(why @ (Unchecked::SlowTier | Unchecked::VendorInput | Unchecked::FewAccounts))) => why,
         _ => Unchecked::Selection,
     }
 }
@@ -121,10 +126,11 @@ pub fn unscoped_counts(report: &RunReport) -> Option<String> {
     let parts: Vec<String> = unscoped(report)
         .iter()
         .map(|g| {
-            // Only these two have a flag that brings them into scope: worth saying beside the count.
+            // What brings them into scope, where a flag or a file can: worth saying beside the count.
             let flag = match g.why {
                 Unchecked::SlowTier => " (--include slow)",
                 Unchecked::VendorInput => " (--data-query NAME)",
+                Unchecked::FewAccounts => " (a second account per role in --credentials)",
                 _ => "",
             };
             format!("{} {}{flag}", g.requirements.len(), g.title)

@@ -31,6 +31,12 @@ impl Selection {
     }
 }
 
+/// Cases in flight when `--jobs` is not given. The work is I/O-bound (a case waits on the target),
+/// so a remote target wants many more than the cores; 16 keeps a small server's load modest (16
+/// requests in flight) and, with suites isolated by the state they touch (`state:`), changes no
+/// verdict (tests/concurrency.rs). scripts/bench-remote.sh measures the time against a slow target.
+pub const DEFAULT_JOBS: usize = 16;
+
 #[derive(Debug, Clone)]
 pub struct RunConfig {
     /// Base URL of the target (`http://127.0.0.1:8080/citsmart`).

@@ -19,6 +19,7 @@ use tokio_util::sync::CancellationToken;
 use super::config::RunConfig;
 use super::generate;
 use super::http;
+use super::state_locks::StateLocks;
 use crate::check::select::select;
 use crate::check::{self, CompiledStep, FullView, OperationIds, Rec, SchemaMode};
 use crate::model::verdict;
@@ -104,6 +105,8 @@ struct Ctx<'a> {
     handle: &'a RunHandle,
     /// Requests in a row that got no answer (the circuit breaker's count).
     unanswered: AtomicUsize,
+    /// The target state cases declare they read or write.
+    state: StateLocks,
 }
 
 fn now_ms() -> i64 {
@@ -121,7 +124,7 @@ fn can_check(spec: &Spec, case: &CaseDef, compiled: &[Option<CompiledStep>]) -> 
         .iter()
         .zip(compiled)
         .map(|(step, c)| match (spec.endpoint(&step.call), c) {
-            (Some(endpoint), Some(c)) => c.can_check(spec, endpoint).into_iter().collect(),
+            (Some(endpoint), Some(c)) => check::scope::can_check(c, spec, endpoint).into_iter().collect(),
             _ => Vec::new(),
         })
         .collect()
@@ -155,6 +158,19 @@ fn out_of_scope(config: &RunConfig, case: &CaseDef) -> Option<(Unchecked, String
             Unchecked::NotApplicable,
             format!("one account plays {}: the case is about different users", case.distinct_roles.join(" and ")),
         ));
+    }
+    // Distinct accounts, not entries: a file may list one account twice.
+    let short: Vec<String> = case
+        .accounts
+        .iter()
+        .filter(|(role, &wanted)| {
+            let pool = config.credentials.pools.get(*role).map(Vec::as_slice).unwrap_or_default();
+            pool.iter().map(|(user, _)| user).collect::<BTreeSet<_>>().len() < wanted
+        })
+        .map(|(role, wanted)| format!("{wanted} {role} accounts"))
+        .collect();
+    if !short.is_empty() {
+        return Some((Unchecked::FewAccounts, format!("{} (needs {})", verdict::FEW_ACCOUNTS, short.join(", "))));
     }
     if case.tags.iter().any(|t| t == SLOW_TAG) && !config.include_slow {
         return Some((Unchecked::SlowTier, verdict::out_of_scope_detail(Unchecked::SlowTier)));
@@ -229,6 +245,7 @@ pub async fn run_suites(
         run_id: format!("{:x}", now_ms() % 0xFFFF_FFFF),
         handle,
         unanswered: AtomicUsize::new(0),
+        state: StateLocks::new(planned.iter().map(|p| &p.case.state)),
     };
     let ctx = &ctx;
     let mut results: Vec<(usize, CaseResult)> = futures::stream::iter(planned.iter().enumerate())
@@ -236,7 +253,10 @@ pub async fn run_suites(
             let result = match &p.out_of_scope {
                 Some((why, reason)) => not_run(p, *why, reason),
                 None if ctx.handle.is_cancelled() => not_run(p, Unchecked::NotRun, &not_run_reason(ctx)),
-                None => run_case(ctx, p, index).await,
+                None => {
+                    let _held = ctx.state.hold(&p.case.state).await;
+                    run_case(ctx, p, index).await
+                }
             };
             progress.finished(&result);
             (index, result)
@@ -336,6 +356,14 @@ fn base_vars(ctx: &Ctx<'_>, index: usize) -> Vars {
         vars.insert(format!("{role}.user"), Value::String(user.clone()));
         vars.insert(format!("{role}.password"), Value::String(password.clone()));
     }
+    for (role, pool) in &ctx.config.credentials.pools {
+        let mut seen = BTreeSet::new();
+        let distinct = pool.iter().filter(|(user, _)| seen.insert(user.as_str()));
+        for (n, (user, password)) in distinct.enumerate().skip(1) {
+            vars.insert(format!("{role}.{}.user", n + 1), Value::String(user.clone()));
+            vars.insert(format!("{role}.{}.password", n + 1), Value::String(password.clone()));
+        }
+    }
     for (name, value) in &ctx.config.inputs {
         vars.insert(name.clone(), Value::String(value.clone()));
     }
@@ -378,20 +406,7 @@ fn curl_line(request: &RequestRecord) -> String {
 
 /// The variables a step's request and expectations use.
 fn variables_of(step: &StepDef) -> BTreeSet<String> {
-    let mut used = Vec::new();
-    if let Some(body) = &step.body {
-        template::variables_in_value(body, &mut used);
-    }
-    if let Some(wait) = &step.wait_ms {
-        template::variables_in_value(wait, &mut used);
-    }
-    for check in &step.expect.checks {
-        used.extend(template::variables_in(&check.pointer));
-        for v in check.op.templated() {
-            template::variables_in_value(v, &mut used);
-        }
-    }
-    used.into_iter().collect()
+    step.variables().into_iter().collect()
 }
 
 /// What a step left for the rest of its case.
@@ -633,18 +648,21 @@ async fn run_step(
         return (result, After::Continue);
     }
     if let Some(skip) = &step.skip_unless {
+        // Pointers are templated (`/notifications[taskId={{task}}]`).
+        let at = |pointer: &String| -> Option<Value> {
+            let pointer = match template::render(&Value::String(pointer.clone()), vars) {
+                Ok(Value::String(p)) => p,
+                _ => pointer.clone(),
+            };
+            body.as_ref().and_then(|b| select(b, &pointer))
+        };
         let lacks = skip.status.is_some_and(|s| s != exchange.status)
-            || skip.non_empty.as_ref().is_some_and(|p| {
-                body.as_ref().and_then(|b| select(b, p)).as_ref().and_then(Value::as_array).is_none_or(Vec::is_empty)
-            })
             || skip
-                .present
+                .non_empty
                 .as_ref()
-                .is_some_and(|p| body.as_ref().and_then(|b| select(b, p)).is_none_or(|v| v.is_null()))
-            || skip
-                .absent
-                .as_ref()
-                .is_some_and(|p| body.as_ref().and_then(|b| select(b, p)).is_some_and(|v| !v.is_null()));
+                .is_some_and(|p| at(p).as_ref().and_then(Value::as_array).is_none_or(Vec::is_empty))
+            || skip.present.as_ref().is_some_and(|p| at(p).is_none_or(|v| v.is_null()))
+            || skip.absent.as_ref().is_some_and(|p| at(p).is_some_and(|v| !v.is_null()));
         if lacks {
             let why = if skip.not_applicable { Unchecked::NotApplicable } else { Unchecked::LackedData };
             result.outcome = Outcome::Skipped;

@@ -188,6 +188,8 @@ pub fn generate(spec: &Spec) -> Vec<GeneratedSuite> {
                 cases.push(CaseDef {
                     needs: Vec::new(),
                     distinct_roles: Vec::new(),
+                    accounts: Default::default(),
+                    state: Default::default(),
                     name: format!("{}: no session", slug(&endpoint.path)),
                     tags: vec!["generated".into(), "negative".into(), "session".into()],
                     steps: vec![step(
@@ -200,6 +202,8 @@ pub fn generate(spec: &Spec) -> Vec<GeneratedSuite> {
                 cases.push(CaseDef {
                     needs: Vec::new(),
                     distinct_roles: Vec::new(),
+                    accounts: Default::default(),
+                    state: Default::default(),
                     name: format!("{}: unknown session", slug(&endpoint.path)),
                     tags: vec!["generated".into(), "negative".into(), "session".into()],
                     steps: vec![step(
@@ -227,6 +231,8 @@ pub fn generate(spec: &Spec) -> Vec<GeneratedSuite> {
                 cases.push(CaseDef {
                     needs: Vec::new(),
                     distinct_roles: Vec::new(),
+                    accounts: Default::default(),
+                    state: Default::default(),
                     name: format!("{}: missing {pointer}", slug(&endpoint.path)),
                     tags: vec!["generated".into(), "negative".into(), "input".into()],
                     steps,
@@ -269,6 +275,8 @@ pub fn generate(spec: &Spec) -> Vec<GeneratedSuite> {
                     cases.push(CaseDef {
                         needs: Vec::new(),
                         distinct_roles: Vec::new(),
+                        accounts: Default::default(),
+                        state: Default::default(),
                         name: format!("{}: {pointer} wrongly typed", slug(&endpoint.path)),
                         tags: vec!["generated".into(), "negative".into(), "input".into()],
                         steps,
@@ -292,6 +300,8 @@ pub fn generate(spec: &Spec) -> Vec<GeneratedSuite> {
             cases.push(CaseDef {
                 needs: Vec::new(),
                 distinct_roles: Vec::new(),
+                accounts: Default::default(),
+                state: Default::default(),
                 name: format!("{}: malformed JSON", slug(&endpoint.path)),
                 tags: vec!["generated".into(), "negative".into(), "input".into()],
                 steps: vec![malformed],
@@ -310,6 +320,8 @@ pub fn generate(spec: &Spec) -> Vec<GeneratedSuite> {
             cases.push(CaseDef {
                 needs: Vec::new(),
                 distinct_roles: Vec::new(),
+                accounts: Default::default(),
+                state: Default::default(),
                 name: format!("{}: GET", slug(&endpoint.path)),
                 tags: vec!["generated".into(), "negative".into(), "method".into()],
                 steps: vec![get],

@@ -5,7 +5,8 @@ pub mod engine;
 pub mod generate;
 pub mod http;
 pub mod preflight;
+mod state_locks;
 
 pub use crate::model::{CaseResult, CheckResult, Outcome, RunReport, RunVerdict, StepResult};
-pub use config::{Credentials, RunConfig, Selection};
+pub use config::{Credentials, RunConfig, Selection, DEFAULT_JOBS};
 pub use engine::{run_suites, RunHandle};

@@ -32,6 +32,26 @@ pub struct User {
     pub group_id: String,
 }
 
+/// An operation of the data set's permission table (the product dispatches every operation through
+/// a user-group to operation table, `Rest_Permission`, facts §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum Operation {
+    /// Mobile v1 feedback: deciding an approval.
+    Feedback,
+    AttendRequest,
+    Checkin,
+    Checkout,
+}
+
+/// Operations a role may not run; the reference refuses them with `PERMISSION` (D-USERS).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeniedOperations {
+    pub role: Role,
+    pub operations: Vec<Operation>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Contract {
@@ -145,6 +165,10 @@ pub struct Ticket {
     pub description: String,
     /// Login of the requester.
     pub requester: String,
+    /// Login of the session that opened it through the integration API, when that is not the
+    /// requester (an integration account acting for an employee); it may change it (D-USERS).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opened_by: Option<String>,
     pub contact: ContactInfo,
     pub service_code: i64,
     pub contract_id: i64,
@@ -209,6 +233,10 @@ pub struct DataSet {
     /// Action radius in km and location interval in minutes, returned by v2 login.
     pub range_action: i64,
     pub location_interval: i64,
+    /// The permission table: what each role may not do. Absent, every role may run every
+    /// operation (and ownership rules still apply).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub denied_operations: Vec<DeniedOperations>,
 }
 
 /// The built-in data set.

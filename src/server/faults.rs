@@ -41,6 +41,12 @@ pub enum FaultKind {
     StatusNotPersisted,
     OccurrenceNotListed,
     ContentTypeText,
+    CheckinIgnoresOthers,
+    CheckoutAnyUser,
+    FeedbackAnyUser,
+    GetByIdAnyUser,
+    UnitsIgnoreContract,
+    RefusalStillApplies,
 }
 
 /// Name, argument, what it does, and the requirement a conformance run must report for it.
@@ -290,6 +296,48 @@ pub const CATALOGUE: &[FaultInfo] = &[
         arg: None,
         description: "JSON bodies are labelled `text/plain`",
         caught_by: "GEN-HTTP-003",
+    },
+    FaultInfo {
+        kind: FaultKind::CheckinIgnoresOthers,
+        name: "checkin-ignores-others",
+        arg: None,
+        description: "a check-in on a task another attendant is checked in on succeeds",
+        caught_by: "MV2-CHECKIN-007",
+    },
+    FaultInfo {
+        kind: FaultKind::CheckoutAnyUser,
+        name: "checkout-any-user",
+        arg: None,
+        description: "a user without a check-in checks out another user's check-in (ending it)",
+        caught_by: "MV2-CHECKOUT-007",
+    },
+    FaultInfo {
+        kind: FaultKind::FeedbackAnyUser,
+        name: "feedback-any-user",
+        arg: None,
+        description: "v1 feedback decides an approval task whoever the user is",
+        caught_by: "MV1-FEEDBACK-006",
+    },
+    FaultInfo {
+        kind: FaultKind::GetByIdAnyUser,
+        name: "getbyid-any-user",
+        arg: None,
+        description: "v2 getById answers any task to any user",
+        caught_by: "MV2-GETBYID-005",
+    },
+    FaultInfo {
+        kind: FaultKind::UnitsIgnoreContract,
+        name: "units-ignore-contract",
+        arg: None,
+        description: "/services/v2/units lists every unit, whatever the contractID",
+        caught_by: "SV2-UNITS-003",
+    },
+    FaultInfo {
+        kind: FaultKind::RefusalStillApplies,
+        name: "refusal-still-applies",
+        arg: None,
+        description: "another user's request update or status change is refused (412) but applied",
+        caught_by: "REQ-UPDATE-005",
     },
 ];
 

@@ -34,6 +34,8 @@ pub enum FreedomKind {
     CheckoutUnchecked,
     UnknownFields400,
     OccurrenceDataKey,
+    AssigneeOnly,
+    AnyUserUpdates,
 }
 
 /// Name, what it does, the source that allows it, and what a run may report because of it.
@@ -261,6 +263,22 @@ pub const CATALOGUE: &[FreedomInfo] = &[
         cites: "DECISIONS.md createOccurrence: date or data is accepted",
         departs_from: &[],
         hides_faults: &[],
+    },
+    FreedomInfo {
+        kind: FreedomKind::AssigneeOnly,
+        name: "assignee-only",
+        description: "only a task's assignee may attend its request and check in on it (no group peer)",
+        cites: "D-USERS (facts §2.8-§2.10 do not say whether a second attendant may join)",
+        departs_from: &[],
+        hides_faults: &["checkin-ignores-others", "checkout-any-user"],
+    },
+    FreedomInfo {
+        kind: FreedomKind::AnyUserUpdates,
+        name: "any-user-updates",
+        description: "any session may change any request (services/request update and updateStatus)",
+        cites: "D-USERS (facts §2.32-§2.39 act for the body's userID; no source ties it to the session)",
+        departs_from: &[],
+        hides_faults: &["refusal-still-applies"],
     },
 ];
 

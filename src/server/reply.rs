@@ -3,6 +3,8 @@
 
 use serde_json::{json, Map, Value};
 
+use super::domain::{Code, Refusal};
+
 /// The outcome of one operation, before the envelope is added.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reply {
@@ -14,14 +16,14 @@ pub enum Reply {
     /// Success sent as is, HTTP 200 (login responses, bare arrays, coordinator JSON).
     Bare(Value),
     /// A validation or business failure: HTTP 412, full envelope with `operationID`.
-    Fail { code: String, description: String },
+    Fail { code: Code, description: String },
     /// A wrongly typed field: rendered as `Fail` with code INPUT; the `wrong-type-400` freedom
     /// answers it 400, as Jackson would before any CITSmart code runs (D-STATUS).
     WrongType(String),
     /// No, unknown or expired session: HTTP 412, `dateTime` and `error` only (facts §3.3).
     Session,
     /// A login failure: HTTP 412, `{error, sessionID: null}` (facts §2.29, §2.45).
-    LoginFail { code: String, description: String },
+    LoginFail { code: Code, description: String },
     /// A transport-level answer (400 malformed body, 404, 413).
     Http { status: u16, body: Value },
 }
@@ -47,11 +49,11 @@ impl Reply {
     }
 
     pub fn input(description: impl Into<String>) -> Reply {
-        Reply::Fail { code: "INPUT".into(), description: description.into() }
+        Reply::Fail { code: Code::Input, description: description.into() }
     }
 
-    pub fn fail(code: &str, description: impl Into<String>) -> Reply {
-        Reply::Fail { code: code.into(), description: description.into() }
+    pub fn fail(code: Code, description: impl Into<String>) -> Reply {
+        Reply::Fail { code, description: description.into() }
     }
 
     pub fn wrong_type(description: impl Into<String>) -> Reply {
@@ -59,10 +61,10 @@ impl Reply {
     }
 
     /// Code and description of an operation failure (what the error log records).
-    pub fn failure(&self) -> Option<(&str, &str)> {
+    pub fn failure(&self) -> Option<(Code, &str)> {
         match self {
-            Reply::Fail { code, description } => Some((code, description)),
-            Reply::WrongType(description) => Some(("INPUT", description)),
+            Reply::Fail { code, description } => Some((*code, description)),
+            Reply::WrongType(description) => Some((Code::Input, description)),
             _ => None,
         }
     }
@@ -85,19 +87,26 @@ impl Reply {
             Reply::Bare(body) => (200, body),
             Reply::Fail { code, description } => (
                 412,
-                json!({"dateTime": now_ms, "operationID": operation_id, "error": {"code": code, "description": description}}),
+                json!({"dateTime": now_ms, "operationID": operation_id, "error": {"code": code.as_str(), "description": description}}),
             ),
             Reply::WrongType(description) => {
-                Reply::Fail { code: "INPUT".into(), description }.render(now_ms, operation_id)
+                Reply::Fail { code: Code::Input, description }.render(now_ms, operation_id)
             }
             Reply::Session => {
                 (412, json!({"dateTime": now_ms, "error": {"code": "SESSION", "description": SESSION_TEXT}}))
             }
             Reply::LoginFail { code, description } => {
-                (412, json!({"error": {"code": code, "description": description}, "sessionID": null}))
+                (412, json!({"error": {"code": code.as_str(), "description": description}, "sessionID": null}))
             }
             Reply::Http { status, body } => (status, body),
         }
+    }
+}
+
+/// A refused command is an operation failure: 412 with its code and text.
+impl From<Refusal> for Reply {
+    fn from(refusal: Refusal) -> Reply {
+        Reply::Fail { code: refusal.code, description: refusal.message }
     }
 }
 
@@ -131,7 +140,7 @@ mod tests {
     #[test]
     fn serialized_fields_render_as_the_same_fields() {
         let fields = json!({"amount": 1, "notifications": [{"number": 1, "task": "a \"b\""}]});
-        let prefix = crate::server::read_cache::prefix(fields.as_object().unwrap()).unwrap();
+        let prefix = br#"{"amount":1,"notifications":[{"number":1,"task":"a \"b\""}],"#.to_vec();
         assert_eq!(Reply::OpText(prefix).render(5, 6), Reply::ok(fields).render(5, 6));
         assert_eq!(Reply::OpText(b"{".to_vec()).render(5, 6), Reply::empty().render(5, 6));
     }

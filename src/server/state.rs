@@ -1,30 +1,22 @@
-//! Shared server state: the world, the sessions, the operation counter, the clock.
+//! Shared server state: the world, the sessions, the read cache, the operation counter, the clock.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use parking_lot::Mutex;
-
+use super::domain::World;
 use super::faults::{FaultKind, FaultSet};
 use super::freedoms::{FreedomKind, FreedomSet};
-use super::world::World;
+use super::read_cache::{CacheLimits, ReadCache};
+use super::sessions::{Sessions, MAX_SESSIONS};
 use super::world_cell::WorldCell;
 use crate::spec::Spec;
 
-#[derive(Debug, Clone)]
-pub struct Session {
-    pub login: String,
-    /// Creation time, ms on the server clock; the session ends `ttl` later, however much it is used.
-    pub created_ms: i64,
-}
-
 pub struct AppState {
     pub world: WorldCell,
-    pub sessions: Mutex<HashMap<String, Session>>,
+    pub sessions: Sessions,
+    pub cache: ReadCache,
     pub faults: FaultSet,
-    /// None unless the server was started with some (`ServerConfig::freedoms`).
     pub freedoms: FreedomSet,
     pub session_ttl: Duration,
     pub spec: Arc<Spec>,
@@ -36,12 +28,23 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(world: World, faults: FaultSet, session_ttl: Duration, spec: Arc<Spec>, base_path: String) -> Self {
+    pub fn new(
+        world: World,
+        faults: FaultSet,
+        freedoms: FreedomSet,
+        session_ttl: Duration,
+        spec: Arc<Spec>,
+        base_path: String,
+        cache: CacheLimits,
+    ) -> Self {
+        let ttl_ms = (!faults.has(FaultKind::SessionNeverExpires))
+            .then(|| i64::try_from(session_ttl.as_millis()).unwrap_or(i64::MAX));
         Self {
             world: WorldCell::new(world),
-            sessions: Mutex::new(HashMap::new()),
+            sessions: Sessions::new(ttl_ms, MAX_SESSIONS),
+            cache: ReadCache::new(cache),
             faults,
-            freedoms: FreedomSet::default(),
+            freedoms,
             session_ttl,
             spec,
             base_path,
@@ -79,28 +82,13 @@ impl AppState {
         } else {
             uuid.to_string()
         };
-        let session = Session { login: login.to_string(), created_ms: self.now_ms() };
-        self.sessions.lock().insert(id.clone(), session);
+        self.sessions.open(id.clone(), login, self.now_ms());
         id
     }
 
-    /// The login of a live session; an expired one is removed (checked lazily, as the real product does).
-    pub fn session_user(&self, session_id: &str) -> Option<String> {
-        let ttl = if self.faults.has(FaultKind::SessionNeverExpires) {
-            i64::MAX
-        } else {
-            i64::try_from(self.session_ttl.as_millis()).unwrap_or(i64::MAX)
-        };
-        let now = self.now_ms();
-        let mut sessions = self.sessions.lock();
-        match sessions.get(session_id) {
-            Some(s) if now.saturating_sub(s.created_ms) <= ttl => Some(s.login.clone()),
-            Some(_) => {
-                sessions.remove(session_id);
-                None
-            }
-            None => None,
-        }
+    /// The login of a live session.
+    pub fn session_user(&self, session_id: &str) -> Option<Arc<str>> {
+        self.sessions.user(session_id, self.now_ms())
     }
 }
 

@@ -1,46 +1,50 @@
-//! The world behind its lock, with a generation that counts writes.
+//! The world behind its lock, and the generation the read cache keys its answers by.
 //!
-//! The read cache (`read_cache.rs`) may serve an answer only while the world is as it was when the
-//! answer was computed. A guard that hands out `&mut World` is the one way to change the world, so
-//! the guard marks itself written on a mutable borrow and bumps the generation when it is released
-//! (still under the lock). Reads never bump it, nor do requests that only touch other state, so a
-//! loop of reads and rejected actions keeps its cached lists. Conservative: a mutable borrow that
-//! changes nothing still counts as a write.
+//! Reads share the lock; a write holds it alone. The generation is the world's revision (which
+//! grows with every change an answer can show, `domain::World::revision`), published when a write
+//! guard is released, still under the lock: a reader that sees the new state sees the new
+//! generation too. A write that changes nothing (a refused command, a repeated attendRequest, a
+//! position for the journal) leaves the generation alone, so cached lists survive it.
 
 use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use parking_lot::{Mutex, MutexGuard};
+use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-use super::world::World;
+use super::domain::World;
 
 pub struct WorldCell {
-    world: Mutex<World>,
+    world: RwLock<World>,
     generation: AtomicU64,
 }
 
 impl WorldCell {
     pub fn new(world: World) -> Self {
-        Self { world: Mutex::new(world), generation: AtomicU64::new(0) }
+        let generation = AtomicU64::new(world.revision());
+        Self { world: RwLock::new(world), generation }
     }
 
-    pub fn lock(&self) -> WorldGuard<'_> {
-        WorldGuard { guard: self.world.lock(), generation: &self.generation, written: false }
+    pub fn read(&self) -> RwLockReadGuard<'_, World> {
+        self.world.read()
     }
 
-    /// Read before computing an answer; the answer is valid while this stays the same.
+    pub fn write(&self) -> WorldWriter<'_> {
+        WorldWriter { guard: self.world.write(), generation: &self.generation }
+    }
+
+    /// The revision of the world as last published; an answer computed at this revision (read
+    /// under the lock with `World::revision`) is still the answer.
     pub fn generation(&self) -> u64 {
         self.generation.load(Ordering::SeqCst)
     }
 }
 
-pub struct WorldGuard<'a> {
-    guard: MutexGuard<'a, World>,
+pub struct WorldWriter<'a> {
+    guard: RwLockWriteGuard<'a, World>,
     generation: &'a AtomicU64,
-    written: bool,
 }
 
-impl Deref for WorldGuard<'_> {
+impl Deref for WorldWriter<'_> {
     type Target = World;
 
     fn deref(&self) -> &World {
@@ -48,41 +52,38 @@ impl Deref for WorldGuard<'_> {
     }
 }
 
-impl DerefMut for WorldGuard<'_> {
+impl DerefMut for WorldWriter<'_> {
     fn deref_mut(&mut self) -> &mut World {
-        self.written = true;
         &mut self.guard
     }
 }
 
-impl Drop for WorldGuard<'_> {
+impl Drop for WorldWriter<'_> {
     fn drop(&mut self) {
-        // Runs before the mutex guard field is dropped: the bump is visible before anyone can read
-        // the new state.
-        if self.written {
-            self.generation.fetch_add(1, Ordering::SeqCst);
-        }
+        // Runs before the lock guard field is dropped: the new generation is visible before
+        // anyone can read the new state.
+        self.generation.store(self.guard.revision(), Ordering::SeqCst);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::server::data::DataSet;
 
     #[test]
-    fn only_a_mutable_borrow_bumps_the_generation() {
-        let cell = WorldCell::new(World::new(crate::server::DataSet::builtin()));
+    fn only_a_change_moves_the_generation() {
+        let cell = WorldCell::new(World::new(DataSet::builtin()));
         let before = cell.generation();
+        drop(cell.read());
+        drop(cell.write());
+        assert_eq!(cell.generation(), before, "a write that changes nothing is no change");
         {
-            let world = cell.lock();
-            let _ = world.deref();
+            let mut world = cell.write();
+            let unit = world.catalog().units[0].id;
+            world.move_unit(unit, 1.0, 2.0).unwrap();
+            assert_eq!(cell.generation(), before, "published on release, not before");
         }
-        assert_eq!(cell.generation(), before, "a read is not a write");
-        {
-            let mut world = cell.lock();
-            let _ = world.deref_mut();
-            assert_eq!(cell.generation(), before, "bumped on release, not before");
-        }
-        assert_eq!(cell.generation(), before + 1);
+        assert!(cell.generation() > before);
     }
 }

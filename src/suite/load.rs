@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::model::SuiteFile;
-use super::template::{self, BUILTINS, ROLES};
+use super::template::{BUILTINS, ROLES};
 use crate::diag::{Diagnostic, DiagnosticKind as Kind, Diagnostics, Location};
 use crate::spec::{pointer, Spec};
 
@@ -189,10 +189,27 @@ fn cross_check(label: &str, text: &str, suite: &SuiteFile, spec: &Spec) -> Vec<D
                 );
             }
         }
+        for (role, &count) in &case.accounts {
+            if !ROLES.contains(&role.as_str()) || count < 2 {
+                let (loc, _) = locate(label, text, role, case_pos);
+                problems.push(
+                    Diagnostic::new(
+                        Kind::InvalidAccounts,
+                        loc,
+                        format!("case `{}`: `accounts: {{{role}: {count}}}`", case.name),
+                    )
+                    .with_hint(format!("a role ({}) and a count of 2 or more", ROLES.join(", "))),
+                );
+            }
+        }
         let mut known: Vec<String> = BUILTINS.iter().map(|s| s.to_string()).collect();
         for role in ROLES {
             known.push(format!("{role}.user"));
             known.push(format!("{role}.password"));
+            for n in 2..=case.accounts.get(*role).copied().unwrap_or(1) {
+                known.push(format!("{role}.{n}.user"));
+                known.push(format!("{role}.{n}.password"));
+            }
         }
         for step in &case.steps {
             let (step_loc, step_pos) = locate(label, text, &format!("call: {}", step.call), cursor);
@@ -223,7 +240,7 @@ fn cross_check(label: &str, text: &str, suite: &SuiteFile, spec: &Spec) -> Vec<D
                     "a step has either `body` or `raw_body`, not both",
                 ));
             }
-            let mut used = Vec::new();
+            let mut used: Vec<String> = Vec::new();
             if let Some(body) = &step.body {
                 let mut undeclared = Vec::new();
                 undeclared_fields(&endpoint.request, spec, body, "", &mut undeclared);
@@ -239,16 +256,9 @@ fn cross_check(label: &str, text: &str, suite: &SuiteFile, spec: &Spec) -> Vec<D
                         .with_hint(format!("`itsm-conform spec show {}` lists its fields", endpoint.path)),
                     );
                 }
-                template::variables_in_value(body, &mut used);
             }
-            if let Some(wait) = &step.wait_ms {
-                template::variables_in_value(wait, &mut used);
-            }
+            used.extend(step.variables());
             for check in &step.expect.checks {
-                let mut values = template::variables_in(&check.pointer);
-                for v in check.op.templated() {
-                    template::variables_in_value(v, &mut values);
-                }
                 if check.across && step.parallel.is_none() {
                     let (loc, _) = locate(label, text, &check.requirement, step_pos);
                     problems.push(Diagnostic::new(
@@ -257,7 +267,6 @@ fn cross_check(label: &str, text: &str, suite: &SuiteFile, spec: &Spec) -> Vec<D
                         format!("check of `{}` is `across` on a step that is not `parallel`", check.requirement),
                     ));
                 }
-                used.extend(values);
             }
             let mut requirement_ids: Vec<&str> = step.expect.checks.iter().map(|c| c.requirement.as_str()).collect();
             requirement_ids.extend(step.expect.also.iter().map(String::as_str));
@@ -293,7 +302,7 @@ fn cross_check(label: &str, text: &str, suite: &SuiteFile, spec: &Spec) -> Vec<D
                     let (loc, _) = locate(label, text, &format!("{{{{{var}"), step_pos);
                     problems.push(
                         Diagnostic::unknown_variable(loc, &var)
-                            .with_hint("variables are built-ins (unique, seq, now_ms, now_iso), <role>.user/.password, or captured by an earlier step"),
+                            .with_hint("variables are built-ins (unique, seq, now_ms, now_iso), <role>.user/.password (<role>.2.user … with `accounts: {<role>: 2}`), or captured by an earlier step"),
                     );
                 }
             }

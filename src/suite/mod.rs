@@ -13,4 +13,6 @@ pub fn json_schema() -> serde_json::Value {
 }
 
 pub use check_def::{CheckDef, CheckOp, EachDef, JsonKind, SortDef, SortOrder};
-pub use model::{CaseDef, ErrorSpec, Expect, SkipUnless, StatusSpec, StepDef, SuiteFile, SLOW_TAG, VENDOR_INPUTS};
+pub use model::{
+    CaseDef, ErrorSpec, Expect, SharedState, SkipUnless, StatusSpec, StepDef, SuiteFile, SLOW_TAG, VENDOR_INPUTS,
+};

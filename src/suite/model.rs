@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::check_def::CheckDef;
+use super::template;
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -56,7 +57,41 @@ pub struct CaseDef {
     /// seen by another): when one account plays them all, the case does not apply.
     #[serde(default)]
     pub distinct_roles: Vec<String>,
+    /// Accounts the case needs per role (`{technician: 2}`: `{{technician.2.user}}` is the second):
+    /// one user's work as another user of the same role sees it. With fewer accounts in the
+    /// credentials, the case is out of scope ("needs two accounts per role").
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub accounts: BTreeMap<String, usize>,
+    /// Target state the case reads, adds to or writes (`{reads: [requests], writes: [technician-checkin]}`):
+    /// a case never runs beside one whose use of a key conflicts with its own, so that no
+    /// concurrency (`--jobs`) can change a verdict.
+    #[serde(default, skip_serializing_if = "SharedState::is_empty")]
+    pub state: SharedState,
     pub steps: Vec<StepDef>,
+}
+
+/// Keys of target state a case depends on (free names; the suites use a small vocabulary:
+/// `requests`, `approvals`, `technician-checkin`). Readers need the state not to change while they
+/// run, adders only add to it (new requests: adders commute), writers change what others read or
+/// write (a user's open check-in).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SharedState {
+    /// Runs beside other readers only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reads: Vec<String>,
+    /// Runs beside other adders only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub adds: Vec<String>,
+    /// Runs alone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub writes: Vec<String>,
+}
+
+impl SharedState {
+    pub fn is_empty(&self) -> bool {
+        self.reads.is_empty() && self.adds.is_empty() && self.writes.is_empty()
+    }
 }
 
 /// The tag of the cases that only run with `--include slow`.
@@ -107,6 +142,31 @@ pub struct StepDef {
     /// an item by its fields, `max:/notifications/*/number` the largest; see `run::select`).
     #[serde(default)]
     pub capture: BTreeMap<String, String>,
+}
+
+impl StepDef {
+    /// Every `{{variable}}` the step uses: in its body, its wait, its checks and its skip condition.
+    pub fn variables(&self) -> Vec<String> {
+        let mut used = Vec::new();
+        if let Some(body) = &self.body {
+            template::variables_in_value(body, &mut used);
+        }
+        if let Some(wait) = &self.wait_ms {
+            template::variables_in_value(wait, &mut used);
+        }
+        for check in &self.expect.checks {
+            used.extend(template::variables_in(&check.pointer));
+            for v in check.op.templated() {
+                template::variables_in_value(v, &mut used);
+            }
+        }
+        if let Some(skip) = &self.skip_unless {
+            for pointer in [&skip.non_empty, &skip.present, &skip.absent].into_iter().flatten() {
+                used.extend(template::variables_in(pointer));
+            }
+        }
+        used
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
