@@ -9,6 +9,35 @@ pub const ROLES: &[&str] = &["technician", "approver", "requester", "coordinator
 /// Input only a vendor has, which a case may `need`: a query name of /services/data/query.
 pub const VENDOR_INPUTS: &[&str] = &["data_query"];
 
+/// Why a credentials file is not accepted; every message starts with the file (and, for YAML or
+/// JSON that does not parse, the line and column).
+#[derive(Debug, thiserror::Error)]
+pub enum CredentialsError {
+    /// Not YAML or JSON, or an entry of no known form.
+    #[error("{file}{}: {cause}", at(.cause))]
+    Syntax { file: String, cause: serde_norway::Error },
+    /// A vendor input (`data_query`) given an account instead of a name.
+    #[error("{file}: `{key}` is a name, not an account")]
+    InputNotAName { file: String, key: String },
+    /// A key that is neither a role nor a vendor input.
+    #[error("{file}: unknown key `{key}` (roles: {}; inputs: {})", ROLES.join(", "), VENDOR_INPUTS.join(", "))]
+    UnknownKey { file: String, key: String },
+    /// A role given a name instead of `{user, password}`.
+    #[error("{file}: role `{role}` needs {{user, password}}")]
+    NotAnAccount { file: String, role: String },
+    /// A role given an empty list.
+    #[error("{file}: role `{role}` lists no account")]
+    EmptyRole { file: String, role: String },
+    /// No role at all.
+    #[error("{file}: no account given")]
+    NoAccount { file: String },
+}
+
+/// `:line:col` of a parse error, when the parser knows it.
+fn at(cause: &serde_norway::Error) -> String {
+    cause.location().map(|l| format!(":{}:{}", l.line(), l.column())).unwrap_or_default()
+}
+
 /// Login and password of each role the suites use (`technician`, `approver`, `requester`, `coordinator`).
 /// A role may have several accounts (`pools`): the conformance runner uses the first, and each
 /// simulated user of a load run its own (user index modulo the pool), so users do not share one.
@@ -35,7 +64,7 @@ impl Credentials {
     /// `{"technician": {"user": "…", "password": "…"}, …}` (JSON or YAML); a role may list several
     /// accounts (`technician: [{user: …, password: …}, …]`); a missing role falls back to the first
     /// role given, by name (approver, coordinator, requester, technician).
-    pub fn parse(label: &str, text: &str) -> Result<Self, String> {
+    pub fn parse(label: &str, text: &str) -> Result<Self, CredentialsError> {
         #[derive(serde::Deserialize)]
         #[serde(deny_unknown_fields)]
         struct Account {
@@ -50,10 +79,9 @@ impl Credentials {
             /// A vendor input (`data_query: NAME`).
             Text(String),
         }
-        let parsed: BTreeMap<String, Entry> = serde_norway::from_str(text).map_err(|e| {
-            let at = e.location().map(|l| format!(":{}:{}", l.line(), l.column())).unwrap_or_default();
-            format!("{label}{at}: {e}")
-        })?;
+        let file = || label.to_string();
+        let parsed: BTreeMap<String, Entry> =
+            serde_norway::from_str(text).map_err(|cause| CredentialsError::Syntax { file: file(), cause })?;
         let mut given: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
         let mut inputs = BTreeMap::new();
         for (role, entry) in parsed {
@@ -63,28 +91,24 @@ impl Credentials {
                         inputs.insert(role, value);
                         continue;
                     }
-                    _ => return Err(format!("{label}: `{role}` is a name, not an account")),
+                    _ => return Err(CredentialsError::InputNotAName { file: file(), key: role }),
                 }
             }
             if !ROLES.contains(&role.as_str()) {
-                return Err(format!(
-                    "{label}: unknown key `{role}` (roles: {}; inputs: {})",
-                    ROLES.join(", "),
-                    VENDOR_INPUTS.join(", ")
-                ));
+                return Err(CredentialsError::UnknownKey { file: file(), key: role });
             }
             let list = match entry {
                 Entry::One(a) => vec![a],
                 Entry::Many(list) => list,
-                Entry::Text(_) => return Err(format!("{label}: role `{role}` needs {{user, password}}")),
+                Entry::Text(_) => return Err(CredentialsError::NotAnAccount { file: file(), role }),
             };
             if list.is_empty() {
-                return Err(format!("{label}: role `{role}` lists no account"));
+                return Err(CredentialsError::EmptyRole { file: file(), role });
             }
             given.insert(role, list.into_iter().map(|a| (a.user, a.password)).collect());
         }
         let Some(fallback) = given.values().next().cloned() else {
-            return Err(format!("{label}: no account given"));
+            return Err(CredentialsError::NoAccount { file: file() });
         };
         let pools =
             ROLES.iter().map(|r| (r.to_string(), given.get(*r).cloned().unwrap_or_else(|| fallback.clone()))).collect();
@@ -124,7 +148,7 @@ impl Credentials {
 
 #[cfg(test)]
 mod tests {
-    use super::Credentials;
+    use super::{Credentials, CredentialsError};
 
     #[test]
     fn a_role_may_list_several_accounts_used_round_robin() {
@@ -137,8 +161,19 @@ mod tests {
         assert_eq!(c.account("technician", 3).unwrap().0, "b");
         assert_eq!(c.account("requester", 7).unwrap().0, "c", "a missing role falls back to the first role by name");
         assert_eq!(c.secrets(), ["pa", "pb", "pc"]);
-        assert!(Credentials::parse("c.yaml", "technician: []\n").unwrap_err().contains("no account"));
-        assert!(Credentials::parse("c.yaml", "chef: {user: a, password: b}\n").unwrap_err().contains("unknown key"));
+        let empty = Credentials::parse("c.yaml", "technician: []\n").unwrap_err();
+        assert!(matches!(&empty, CredentialsError::EmptyRole { role, .. } if role == "technician"), "{empty:?}");
+        assert_eq!(empty.to_string(), "c.yaml: role `technician` lists no account");
+        let chef = Credentials::parse("c.yaml", "chef: {user: a, password: b}\n").unwrap_err();
+        assert!(matches!(&chef, CredentialsError::UnknownKey { key, .. } if key == "chef"), "{chef:?}");
+        assert_eq!(
+            chef.to_string(),
+            "c.yaml: unknown key `chef` (roles: technician, approver, requester, coordinator; inputs: data_query)"
+        );
+        let text = Credentials::parse("c.yaml", "technician: tecnico\n").unwrap_err();
+        assert_eq!(text.to_string(), "c.yaml: role `technician` needs {user, password}");
+        let bad = Credentials::parse("c.yaml", "technician: {user: a, password: b, x: 1}\n").unwrap_err();
+        assert!(bad.to_string().starts_with("c.yaml:1:1: "), "{bad}");
         let with_query =
             Credentials::parse("c.yaml", "technician: {user: a, password: b}\ndata_query: abertas\n").unwrap();
         assert_eq!(with_query.inputs["data_query"], "abertas");

@@ -175,8 +175,8 @@ async fn a_wrong_password_on_the_reference_server_names_role_user_and_descriptio
     assert!(ok.accounts >= 4, "every account of every role logs in once: {}", ok.accounts);
     credentials.pools.get_mut("approver").unwrap()[0].1 = "not-the-password".into();
     let e = itsm_conform::run::preflight::preflight(&client, &server.base_url(), &credentials).await.unwrap_err();
-    assert_eq!(e.exit_code(), exit::CREDENTIALS_REJECTED);
     let line = e.to_string();
+    assert_eq!(itsm_conform::cli::CliError::from(e).exit_code(), exit::CREDENTIALS_REJECTED);
     assert!(line.contains("approver") && line.contains("`aprovador`") && line.contains("SESSION"), "{line}");
     assert!(!line.contains("not-the-password"), "{line}");
     server.shutdown().await;

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use common::{project_root, run_cli, TestServer};
 use itsm_conform::schema::Side;
+use itsm_conform::server::data::{DataSetError, ReferenceError};
 use itsm_conform::server::{DataSet, Fault, FaultSet, ServerConfig, CATALOGUE};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -1529,26 +1530,31 @@ fn a_broken_data_file_is_rejected_naming_the_file_and_the_field() {
     let text = serde_json::to_string_pretty(&value).unwrap();
     let err = DataSet::parse("broken.json", &text).unwrap_err();
     assert!(
-        err.contains("broken.json") && err.contains("/requests/2/tasks/0/assignee") && err.contains("ninguem"),
-        "{err}"
+        matches!(&err, DataSetError::Reference { problem: ReferenceError::UnknownAssignee { request: 2, task: 0, assignee }, .. } if assignee == "ninguem"),
+        "{err:?}"
     );
+    assert_eq!(err.to_string(), "broken.json: field `/requests/2/tasks/0/assignee`: no user `ninguem`");
 
     let mut value: Value = serde_json::from_str(&other_vendor_text()).unwrap();
     value["requests"][3]["number"] = json!("70003");
     let text = serde_json::to_string_pretty(&value).unwrap();
     let err = DataSet::parse("broken.json", &text).unwrap_err();
-    assert!(err.contains("/requests/3/number"), "{err}");
+    let DataSetError::Field { location, field, .. } = &err else { panic!("{err:?}") };
+    assert_eq!(field, "/requests/3/number");
     // file:line:col of the offending value.
     let line = text.lines().position(|l| l.contains("\"70003\"")).unwrap() + 1;
-    assert!(err.starts_with(&format!("broken.json:{line}:")), "{err}");
+    assert_eq!((location.file.as_str(), location.line), ("broken.json", line));
+    assert!(err.to_string().starts_with(&format!("broken.json:{line}:")), "{err}");
 
     let mut value: Value = serde_json::from_str(&other_vendor_text()).unwrap();
     value["users"][1].as_object_mut().unwrap().remove("password");
     let err = DataSet::parse("broken.json", &value.to_string()).unwrap_err();
-    assert!(err.contains("/users/1") && err.contains("password"), "{err}");
+    let shown = err.to_string();
+    assert!(shown.contains("/users/1") && shown.contains("password"), "{shown}");
 
     let err = DataSet::parse("broken.json", "{\"name\": ").unwrap_err();
-    assert!(err.starts_with("broken.json:1:"), "{err}");
+    assert!(matches!(err, DataSetError::Json { .. }), "{err:?}");
+    assert!(err.to_string().starts_with("broken.json:1:"), "{err}");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ use super::rec::{short, Evidence, Rec, RecVerdict};
 use super::select::{number, same};
 use super::view::ResponseView;
 use crate::model::Unchecked;
-use crate::suite::template::{self, Vars};
+use crate::suite::template::{self, TemplateError, Vars};
 use crate::suite::{CheckDef, CheckOp, JsonKind, SortOrder};
 
 /// Held when `ok`, else broken with this expected and actual.
@@ -33,7 +33,17 @@ fn matches_fields(item: &Value, fields: &BTreeMap<String, Value>) -> bool {
     fields.iter().all(|(k, v)| item.get(k).is_some_and(|x| same(x, v)))
 }
 
-fn render_map(m: &BTreeMap<String, Value>, vars: &Vars) -> Result<BTreeMap<String, Value>, String> {
+/// Why a content check could not be judged: a harness error of the step, not the target's failure.
+#[derive(Debug, thiserror::Error)]
+enum CheckError {
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    /// A `page_count` size that renders to no positive number.
+    #[error("page size {0} is not a positive number")]
+    PageSize(String),
+}
+
+fn render_map(m: &BTreeMap<String, Value>, vars: &Vars) -> Result<BTreeMap<String, Value>, TemplateError> {
     m.iter().map(|(k, v)| Ok((k.clone(), template::render(v, vars)?))).collect()
 }
 
@@ -66,7 +76,7 @@ pub fn check<'s>(check: &'s CheckDef, view: &dyn ResponseView, vars: &Vars) -> R
         Some(Value::Null) => Some(&empty),
         other => other.and_then(Value::as_array),
     };
-    let outcome = (|| -> Result<Rec<'s>, String> {
+    let outcome = (|| -> Result<Rec<'s>, CheckError> {
         Ok(match &check.op {
             CheckOp::Equals(expected) => {
                 let expected = render(expected)?;
@@ -228,9 +238,7 @@ pub fn check<'s>(check: &'s CheckDef, view: &dyn ResponseView, vars: &Vars) -> R
             CheckOp::PageCount(size) => {
                 let size = render(size)?;
                 let what = name("totalPages = ceil(totalElements / size)");
-                let size = number(&size)
-                    .filter(|s| *s >= 1.0)
-                    .ok_or_else(|| format!("page size {} is not a positive number", short(&size)))?;
+                let size = number(&size).filter(|s| *s >= 1.0).ok_or_else(|| CheckError::PageSize(short(&size)))?;
                 let total = at.and_then(|p| p.get("totalElements")).and_then(number);
                 let pages = at.and_then(|p| p.get("totalPages")).and_then(number);
                 let (ok, actual) = match (total, pages) {
@@ -326,6 +334,6 @@ pub fn check<'s>(check: &'s CheckDef, view: &dyn ResponseView, vars: &Vars) -> R
     outcome.unwrap_or_else(|e| Rec {
         requirement: Cow::Borrowed(req),
         check: Cow::Owned(name("check")),
-        verdict: RecVerdict::Error(e),
+        verdict: RecVerdict::Error(e.to_string()),
     })
 }

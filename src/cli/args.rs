@@ -141,8 +141,21 @@ pub struct LoadArgs {
     pub server_exe: Option<PathBuf>,
 }
 
-fn parse_any_duration(text: &str) -> Result<Duration, String> {
-    parse_duration(text).ok_or_else(|| format!("`{text}` is not a duration (300ms, 10s, 1m)"))
+/// A duration flag's value that is not one (clap prints it after `invalid value … for …:`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DurationError {
+    /// Not a number with a unit; `examples` are the forms the flag takes.
+    #[error("`{text}` is not a duration ({examples})")]
+    NotADuration { text: String, examples: &'static str },
+    #[error("must be more than zero")]
+    Zero,
+    /// `serve --session-ttl 0s`.
+    #[error("the session lifetime must be greater than zero")]
+    ZeroLifetime,
+}
+
+fn parse_any_duration(text: &str) -> Result<Duration, DurationError> {
+    parse_duration(text).ok_or_else(|| DurationError::NotADuration { text: text.into(), examples: "300ms, 10s, 1m" })
 }
 
 const RUN_HELP: &str = "\
@@ -265,11 +278,10 @@ pub enum LevelArg {
     Should,
 }
 
-fn parse_positive_duration(text: &str) -> Result<std::time::Duration, String> {
-    match parse_duration(text) {
-        Some(d) if !d.is_zero() => Ok(d),
-        Some(_) => Err("must be more than zero".into()),
-        None => Err(format!("`{text}` is not a duration (300ms, 10s, 1m)")),
+fn parse_positive_duration(text: &str) -> Result<std::time::Duration, DurationError> {
+    match parse_any_duration(text)? {
+        d if d.is_zero() => Err(DurationError::Zero),
+        d => Ok(d),
     }
 }
 
@@ -315,14 +327,14 @@ pub struct ServeArgs {
     #[arg(long, default_value = "30m", value_name = "DURATION", value_parser = parse_ttl)]
     pub session_ttl: Duration,
     /// Make the server deviate from the spec (repeatable); see --list-faults.
-    #[arg(long = "fault", value_name = "NAME[:ARG]", value_parser = parse_fault)]
+    #[arg(long = "fault", value_name = "NAME[:ARG]")]
     pub faults: Vec<Fault>,
     /// Print every fault of the catalogue, one per line, and exit.
     #[arg(long)]
     pub list_faults: bool,
     /// Use a behaviour the spec allows but the reference does not use by default (repeatable;
     /// `all` for every one); see --list-freedoms. Faults apply on top.
-    #[arg(long = "freedom", value_name = "NAME|all", value_parser = parse_freedom)]
+    #[arg(long = "freedom", value_name = "NAME|all")]
     pub freedoms: Vec<FreedomChoice>,
     /// Print every freedom of the catalogue, one per line, and exit.
     #[arg(long)]
@@ -345,19 +357,11 @@ pub struct ServeArgs {
     pub ready_line: bool,
 }
 
-fn parse_fault(text: &str) -> Result<Fault, String> {
-    text.parse()
-}
-
-fn parse_freedom(text: &str) -> Result<FreedomChoice, String> {
-    text.parse()
-}
-
-fn parse_ttl(text: &str) -> Result<Duration, String> {
+fn parse_ttl(text: &str) -> Result<Duration, DurationError> {
     match parse_duration(text) {
-        Some(d) if !d.is_zero() => Ok(d),
-        Some(_) => Err("the session lifetime must be greater than zero".into()),
-        None => Err(format!("`{text}` is not a duration (e.g. 30m, 90s, 1h)")),
+        Some(d) if d.is_zero() => Err(DurationError::ZeroLifetime),
+        Some(d) => Ok(d),
+        None => Err(DurationError::NotADuration { text: text.into(), examples: "e.g. 30m, 90s, 1h" }),
     }
 }
 

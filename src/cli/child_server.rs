@@ -22,6 +22,31 @@ const EXIT_GRACE: Duration = Duration::from_secs(2);
 /// Lines of the server's log quoted in an error.
 const LOG_TAIL_LINES: usize = 20;
 
+/// Why the child reference server did not start (exit 3).
+#[derive(Debug, thiserror::Error)]
+pub enum ChildServerError {
+    #[error("cannot create the server log `{}`: {cause}", .path.display())]
+    Log { path: PathBuf, cause: std::io::Error },
+    #[error("cannot start the reference server `{}`: {cause}", .exe.display())]
+    Spawn { exe: PathBuf, cause: std::io::Error },
+    /// It started but never said it was ready; `tail` is the end of its log, indented.
+    #[error("the reference server `{} serve` did not start: {why}; its log ({}):\n{tail}", .exe.display(), .log.display())]
+    NotReady { exe: PathBuf, why: NotReady, log: PathBuf, tail: String },
+}
+
+/// Why a started child never said it was ready.
+#[derive(Debug, thiserror::Error)]
+pub enum NotReady {
+    #[error("cannot read its output: {0}")]
+    Unreadable(std::io::Error),
+    #[error("it exited ({0}) before it was ready")]
+    Exited(ExitStatus),
+    #[error("it closed its output without saying it was ready")]
+    Closed,
+    #[error("it did not say it was ready within {} s", .0.as_secs())]
+    Timeout(Duration),
+}
+
 /// A running child reference server; dropping it kills and reaps the child.
 pub struct ChildServer {
     child: Child,
@@ -34,9 +59,9 @@ pub struct ChildServer {
 impl ChildServer {
     /// Starts `exe serve` on a free loopback port with the built-in data and waits (at most
     /// `READY_DEADLINE`) for its ready line. Its standard error goes to `log`.
-    pub fn start(exe: &Path, specs_dir: Option<&Path>, log: &Path) -> Result<ChildServer, String> {
+    pub fn start(exe: &Path, specs_dir: Option<&Path>, log: &Path) -> Result<ChildServer, ChildServerError> {
         let log_file =
-            std::fs::File::create(log).map_err(|e| format!("cannot create the server log `{}`: {e}", log.display()))?;
+            std::fs::File::create(log).map_err(|cause| ChildServerError::Log { path: log.to_path_buf(), cause })?;
         let mut command = Command::new(exe);
         // `--specs` is global; before the subcommand is where the top-level parser expects it.
         if let Some(dir) = specs_dir {
@@ -55,8 +80,7 @@ impl ChildServer {
             use std::os::unix::process::CommandExt;
             command.process_group(0);
         }
-        let mut child =
-            command.spawn().map_err(|e| format!("cannot start the reference server `{}`: {e}", exe.display()))?;
+        let mut child = command.spawn().map_err(|cause| ChildServerError::Spawn { exe: exe.to_path_buf(), cause })?;
         let stdin = child.stdin.take();
         let stdout = child.stdout.take().expect("stdout is piped");
         let (tx, rx) = mpsc::channel();
@@ -67,29 +91,22 @@ impl ChildServer {
             // Keep draining until the child exits, so a later write of the child never fails.
             let _ = std::io::copy(&mut reader, &mut std::io::sink());
         });
-        let failure = match reader {
-            Err(e) => format!("cannot read its output: {e}"),
+        let why = match reader {
+            Err(e) => NotReady::Unreadable(e),
             Ok(_) => match rx.recv_timeout(READY_DEADLINE) {
                 Ok(Some(base_url)) => {
                     return Ok(ChildServer { child, _stdin: stdin, base_url, log: log.to_path_buf() })
                 }
                 Ok(None) | Err(mpsc::RecvTimeoutError::Disconnected) => match exit_status(&mut child) {
-                    Some(status) => format!("it exited ({status}) before it was ready"),
-                    None => "it closed its output without saying it was ready".to_string(),
+                    Some(status) => NotReady::Exited(status),
+                    None => NotReady::Closed,
                 },
-                Err(mpsc::RecvTimeoutError::Timeout) => {
-                    format!("it did not say it was ready within {} s", READY_DEADLINE.as_secs())
-                }
+                Err(mpsc::RecvTimeoutError::Timeout) => NotReady::Timeout(READY_DEADLINE),
             },
         };
         let _ = child.kill();
         let _ = child.wait();
-        Err(format!(
-            "the reference server `{} serve` did not start: {failure}; its log ({}):\n{}",
-            exe.display(),
-            log.display(),
-            log_tail(log)
-        ))
+        Err(ChildServerError::NotReady { exe: exe.to_path_buf(), why, log: log.to_path_buf(), tail: log_tail(log) })
     }
 
     /// `http://127.0.0.1:PORT/citsmart`, as the child reported it.

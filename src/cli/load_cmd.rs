@@ -11,8 +11,8 @@ use std::sync::Arc;
 
 use super::args::LoadArgs;
 use super::child_server::ChildServer;
-use crate::exit;
-use crate::load::{self, summary, PlanError, PlanInput, Target};
+use super::CliError;
+use crate::load::{self, summary, PlanInput, Target};
 use crate::model::{verdict, LoadReport, RunVerdict};
 use crate::report::{self, ReportFormat};
 use crate::run::Credentials;
@@ -22,22 +22,14 @@ use crate::spec::{Spec, SpecFiles};
 /// The child server's standard error, in `--out`.
 const SERVER_LOG: &str = "load-server.log";
 
-fn usage(err: &mut dyn Write, message: &str) -> u8 {
-    let _ = writeln!(err, "error: {message}");
-    exit::USAGE_ERROR
-}
-
 pub fn run(
     args: &LoadArgs,
     files: &SpecFiles,
     specs_dir: Option<&Path>,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> u8 {
-    let registry = match super::checked_spec(files, err) {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
+) -> Result<u8, CliError> {
+    let registry = super::checked_spec(files)?;
     let input = PlanInput {
         scenarios: args.scenario.clone(),
         users: args.users,
@@ -51,79 +43,34 @@ pub fn run(
         baseline: args.baseline.clone(),
         out: args.out.clone(),
     };
-    let plan = match load::plan::build(input, registry.spec()) {
-        Ok(p) => p,
-        Err(PlanError::Scenario(d)) => {
-            let _ = writeln!(err, "{d}");
-            return exit::USAGE_ERROR;
-        }
-        Err(e) => return usage(err, &e.to_string()),
-    };
-    if plan.increase_rate <= 0.0 {
-        return usage(err, "--increase-rate must be more than 0");
-    }
+    let plan = load::plan::build(input, registry.spec())?;
     // Read the baseline before the run: a bad file is a usage error, not a lost run.
-    let baseline = match &plan.baseline {
-        Some(path) => match summary::read_baseline(path) {
-            Ok(b) => Some(b),
-            Err(e) => return usage(err, &e),
-        },
-        None => None,
-    };
-    let given = match args.connection.resolve() {
-        Ok(t) => t,
-        Err((message, hint)) => {
-            return usage(err, &if hint.is_empty() { message } else { format!("{message} ({hint})") })
-        }
-    };
+    let baseline = plan.baseline.as_deref().map(summary::read_baseline).transpose()?;
+    let given = args.connection.resolve()?;
     // Held until the reports are written: dropping it stops the embedded server.
     let mut embedded = None;
     let target = match given {
         Some((url, credentials)) => Target { url, embedded: false, credentials },
-        None => match start_embedded(args, &plan.out, specs_dir, registry.spec().clone()) {
-            Ok((server, url, credentials, description)) => {
-                let _ =
-                    writeln!(err, "no --target: load against the embedded reference server at {url} ({description})");
-                embedded = Some(server);
-                Target { url, embedded: true, credentials }
-            }
-            Err(e) => {
-                let _ = writeln!(err, "error: {e}");
-                return exit::HARNESS_ERROR;
-            }
-        },
-    };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
-        Ok(r) => r,
-        Err(e) => {
-            let _ = writeln!(err, "error: cannot start the async runtime: {e}");
-            return exit::HARNESS_ERROR;
+        None => {
+            let (server, url, credentials, description) =
+                start_embedded(args, &plan.out, specs_dir, registry.spec().clone())?;
+            let _ = writeln!(err, "no --target: load against the embedded reference server at {url} ({description})");
+            embedded = Some(server);
+            Target { url, embedded: true, credentials }
         }
     };
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(CliError::Runtime)?;
     // Before any load: a handful of logins, not hundreds of thousands of failed ones.
-    let checked = match crate::run::preflight::client(false) {
-        Ok(client) => runtime.block_on(crate::run::preflight::preflight(&client, &target.url, &target.credentials)),
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}");
-            return exit::HARNESS_ERROR;
-        }
-    };
-    if let Err(e) = checked {
-        let _ = writeln!(err, "error: {e}");
+    let client = crate::run::preflight::client(false)?;
+    if let Err(e) = runtime.block_on(crate::run::preflight::preflight(&client, &target.url, &target.credentials)) {
         if let Some(server) = embedded {
             server.stop();
         }
-        return e.exit_code();
+        return Err(e.into());
     }
     let result = runtime.block_on(load::run(&plan, registry.clone(), &target));
     drop(runtime);
-    let outcome = match result {
-        Ok(o) => o,
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}");
-            return exit::HARNESS_ERROR;
-        }
-    };
+    let outcome = result?;
     let s = &outcome.summary;
     let report = LoadReport::new(s.clone(), registry.spec(), plan.selection());
     let _ = write!(out, "{}", report::load::terminal_summary(&report));
@@ -133,17 +80,9 @@ pub fn run(
     // The summary stays the `--baseline` format; the load report carries it whole.
     let path = plan.out.join(summary::FILE_NAME);
     let json = serde_json::to_string_pretty(s).unwrap_or_default();
-    if let Err(e) = crate::fsx::write_atomic(&path, json.as_bytes()) {
-        let _ = writeln!(err, "error: cannot write `{}`: {e}", path.display());
-        return exit::HARNESS_ERROR;
-    }
-    let written = match report::write_load_reports(&report, &plan.out, &ReportFormat::ALL) {
-        Ok(paths) => paths,
-        Err(e) => {
-            let _ = writeln!(err, "error: cannot write the reports to `{}`: {e}", plan.out.display());
-            return exit::HARNESS_ERROR;
-        }
-    };
+    crate::fsx::write_atomic(&path, json.as_bytes())
+        .map_err(|cause| CliError::WriteFile { path: path.clone(), cause })?;
+    let written = report::write_load_reports(&report, &plan.out, &ReportFormat::ALL)?;
     for p in outcome.reports.iter().chain(std::iter::once(&path)).chain(&written) {
         let _ = writeln!(err, "wrote {}", p.display());
     }
@@ -153,9 +92,9 @@ pub fn run(
         server.stop();
     }
     if report.verdict == RunVerdict::Error {
-        let _ = writeln!(err, "error: no request was sent");
+        return Err(CliError::NothingSent);
     }
-    verdict::load_exit_code(report.verdict)
+    Ok(verdict::load_exit_code(report.verdict))
 }
 
 /// The executable that runs the child server: `--server-exe`, else this program when it is
@@ -193,9 +132,9 @@ fn start_embedded(
     out: &Path,
     specs_dir: Option<&Path>,
     spec: Arc<Spec>,
-) -> Result<(Embedded, String, Credentials, String), String> {
+) -> Result<(Embedded, String, Credentials, String), CliError> {
     if let Some(exe) = server_exe(args) {
-        std::fs::create_dir_all(out).map_err(|e| format!("cannot create `{}`: {e}", out.display()))?;
+        std::fs::create_dir_all(out).map_err(|cause| CliError::CreateDir { path: out.to_path_buf(), cause })?;
         let child = ChildServer::start(&exe, specs_dir, &out.join(SERVER_LOG))?;
         let description = format!("child process {}, demo accounts; its log: {}", child.pid(), child.log().display());
         let (url, credentials) = (child.base_url().to_string(), child.credentials());
@@ -205,10 +144,8 @@ fn start_embedded(
         .worker_threads(1)
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
-    let server = runtime
-        .block_on(server::start(ServerConfig::local(), spec))
-        .map_err(|e| format!("cannot start the embedded reference server: {e}"))?;
+        .map_err(CliError::Runtime)?;
+    let server = runtime.block_on(server::start(ServerConfig::local(), spec)).map_err(CliError::EmbeddedServer)?;
     let (url, credentials) = (server.base_url(), super::target::reference_accounts(&server));
     let description = "in-process: this program cannot run `serve` and no --server-exe was given; demo accounts";
     Ok((Embedded::InProcess(runtime, server), url, credentials, description.to_string()))

@@ -6,8 +6,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::args::{LevelArg, RunArgs, TierArg};
+use super::CliError;
 use crate::diag::Diagnostics;
-use crate::exit;
 use crate::run::engine::Progress;
 use crate::run::{self, Credentials, RunConfig, RunHandle, Selection};
 use crate::schema::SchemaRegistry;
@@ -73,6 +73,7 @@ fn load_suites(args: &RunArgs, spec: &spec::Spec) -> Result<Vec<LoadedSuite>, Di
                 let names: Vec<String> = all.iter().flatten().map(|s| s.suite.name.clone()).collect();
                 return Err(Diagnostics::single(
                     crate::diag::Diagnostic::new(
+                        crate::diag::DiagnosticKind::UnknownSuite,
                         crate::diag::Location::file(args.suites_dir.display().to_string()),
                         format!("no suite named `{wanted}`"),
                     )
@@ -84,49 +85,17 @@ fn load_suites(args: &RunArgs, spec: &spec::Spec) -> Result<Vec<LoadedSuite>, Di
     Ok(out)
 }
 
-fn usage(err: &mut dyn Write, message: &str, hint: &str) -> u8 {
-    let _ = writeln!(err, "error: {message}");
-    if !hint.is_empty() {
-        let _ = writeln!(err, "  = hint: {hint}");
+pub fn run(args: &RunArgs, files: &SpecFiles, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, CliError> {
+    let registry = super::checked_spec(files)?;
+    if let Some(g) = args.group.iter().find(|g| !Group::ALL.iter().any(|x| x.name() == *g)) {
+        return Err(CliError::UnknownGroup { name: g.clone() });
     }
-    exit::USAGE_ERROR
-}
-
-pub fn run(args: &RunArgs, files: &SpecFiles, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let registry = match super::checked_spec(files, err) {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
-    for g in &args.group {
-        if !Group::ALL.iter().any(|x| x.name() == g) {
-            let names: Vec<_> = Group::ALL.iter().map(|g| g.name()).collect();
-            return usage(err, &format!("unknown group `{g}`"), &format!("one of {}", names.join(", ")));
-        }
+    if let Some(e) = args.endpoint.iter().find(|e| registry.spec().endpoint(e).is_none()) {
+        return Err(CliError::UnknownEndpoint { path: e.clone() });
     }
-    for e in &args.endpoint {
-        if registry.spec().endpoint(e).is_none() {
-            return usage(err, &format!("unknown endpoint `{e}`"), "`itsm-conform spec list` shows every endpoint");
-        }
-    }
-    let suites = match load_suites(args, registry.spec()) {
-        Ok(s) => s,
-        Err(d) => {
-            let _ = writeln!(err, "{d}");
-            let _ = writeln!(err, "\n{} problem{} in the suites", d.0.len(), if d.0.len() == 1 { "" } else { "s" });
-            return exit::USAGE_ERROR;
-        }
-    };
-    let target = match args.connection.resolve() {
-        Ok(t) => t,
-        Err((message, hint)) => return usage(err, &message, &hint),
-    };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
-        Ok(r) => r,
-        Err(e) => {
-            let _ = writeln!(err, "error: cannot start the async runtime: {e}");
-            return exit::HARNESS_ERROR;
-        }
-    };
+    let suites = load_suites(args, registry.spec()).map_err(CliError::Suites)?;
+    let target = args.connection.resolve()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(CliError::Runtime)?;
     runtime.block_on(run_async(args, registry, suites, target, out, err))
 }
 
@@ -137,19 +106,15 @@ async fn run_async(
     target: Option<(String, Credentials)>,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> u8 {
+) -> Result<u8, CliError> {
     let mut embedded = None;
     let mut session_ttl = args.session_ttl;
     let (target, credentials) = match target {
         Some(given) => given,
         None => {
-            let server = match server::start(ServerConfig::local(), registry.spec().clone()).await {
-                Ok(s) => s,
-                Err(e) => {
-                    let _ = writeln!(err, "error: cannot start the embedded reference server: {e}");
-                    return exit::HARNESS_ERROR;
-                }
-            };
+            let server = server::start(ServerConfig::local(), registry.spec().clone())
+                .await
+                .map_err(CliError::EmbeddedServer)?;
             let url = server.base_url();
             let _ = writeln!(err, "no --target: running against the embedded reference server at {url}");
             session_ttl = server.session_ttl();
@@ -188,19 +153,12 @@ async fn run_async(
         ca_cert: args.ca_cert.clone(),
     };
     // Before any case: the target answers, serves this API, and takes every account.
-    let checked = match crate::run::http::client(&config) {
-        Ok(client) => crate::run::preflight::preflight(&client, &config.target, &config.credentials).await,
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}");
-            return exit::HARNESS_ERROR;
-        }
-    };
-    if let Err(e) = checked {
-        let _ = writeln!(err, "error: {e}");
+    let client = crate::run::http::client(&config)?;
+    if let Err(e) = crate::run::preflight::preflight(&client, &config.target, &config.credentials).await {
         if let Some(server) = embedded {
             server.shutdown().await;
         }
-        return e.exit_code();
+        return Err(e.into());
     }
     let handle = RunHandle::default();
     let watcher = tokio::spawn(interrupt_on_signal(handle.clone()));
@@ -215,25 +173,13 @@ async fn run_async(
     if let Some(server) = embedded {
         server.shutdown().await;
     }
-    let report = match result {
-        Ok(r) => r,
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}");
-            return exit::HARNESS_ERROR;
-        }
-    };
+    let report = result?;
     let color = !args.no_color && std::io::IsTerminal::is_terminal(&std::io::stdout());
     let _ = write!(out, "{}", crate::report::terminal_summary(&report, color));
-    match crate::report::write_reports(&report, &args.out, &args.report) {
-        Ok(paths) => {
-            for p in paths {
-                let _ = writeln!(err, "wrote {}", p.display());
-            }
-        }
-        Err(e) => {
-            let _ = writeln!(err, "error: cannot write the reports to `{}`: {e}", args.out.display());
-            return exit::HARNESS_ERROR;
-        }
+    let paths = crate::report::write_reports(&report, &args.out, &args.report)?;
+    for p in paths {
+        let _ = writeln!(err, "wrote {}", p.display());
     }
-    crate::model::verdict::exit_code(report.verdict)
+    // The verdict is the outcome, FAIL and INCOMPLETE included: the summary and reports say why.
+    Ok(crate::model::verdict::exit_code(report.verdict))
 }

@@ -5,8 +5,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::args::ServeArgs;
-use super::report_diagnostics;
-use crate::diag::Diagnostics;
+use super::CliError;
 use crate::exit;
 use crate::server::{self, DataSet, FaultSet, FreedomSet, Limits, ServerConfig, CATALOGUE, FREEDOMS};
 use crate::spec::SpecFiles;
@@ -14,37 +13,26 @@ use crate::spec::SpecFiles;
 /// How long a graceful stop may wait for open connections before the process just ends.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
-pub fn run(args: &ServeArgs, files: &SpecFiles, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+pub fn run(args: &ServeArgs, files: &SpecFiles, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, CliError> {
     if args.list_faults {
-        return list_faults(out);
+        return Ok(list_faults(out));
     }
     if args.list_freedoms {
-        return list_freedoms(out);
+        return Ok(list_freedoms(out));
     }
-    let (registry, check) = match crate::schema::load_checked(files) {
-        Ok(loaded) => loaded,
-        Err(d) => return report_diagnostics(err, &d),
-    };
     // The server is the executable form of the spec: it does not start from an inconsistent one.
-    if !check.is_clean() {
-        return report_diagnostics(err, &Diagnostics(check.diagnostics));
-    }
+    let registry = super::checked_spec(files)?;
     let (data, data_name, builtin) = match &args.data {
         None => {
             let data = DataSet::builtin();
             let name = data.name.clone();
             (data, name, true)
         }
-        Some(path) => match load_data(path) {
-            Ok(data) => {
-                let name = format!("{} ({})", data.name, path.display());
-                (data, name, false)
-            }
-            Err(message) => {
-                let _ = writeln!(err, "error: {message}");
-                return exit::USAGE_ERROR;
-            }
-        },
+        Some(path) => {
+            let data = load_data(path)?;
+            let name = format!("{} ({})", data.name, path.display());
+            (data, name, false)
+        }
     };
     let config = ServerConfig {
         bind: args.bind,
@@ -57,22 +45,12 @@ pub fn run(args: &ServeArgs, files: &SpecFiles, out: &mut dyn Write, err: &mut d
     };
     // Every connection holds a descriptor; the usual soft limit (1,024) is far below the hard one.
     server::raise_fd_limit();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
-        Ok(rt) => rt,
-        Err(e) => {
-            let _ = writeln!(err, "error: cannot start the async runtime: {e}");
-            return exit::HARNESS_ERROR;
-        }
-    };
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(CliError::Runtime)?;
     init_logging();
     runtime.block_on(async {
-        let server = match server::start(config, registry.spec().clone()).await {
-            Ok(server) => server,
-            Err(e) => {
-                let _ = writeln!(err, "error: cannot listen on {}: {e}", args.bind);
-                return exit::HARNESS_ERROR;
-            }
-        };
+        let server = server::start(config, registry.spec().clone())
+            .await
+            .map_err(|cause| CliError::Listen { bind: args.bind, cause })?;
         let mut banner = server::banner(&server, &data_name, builtin);
         if args.ready_line {
             // A child of `load` writes this to a log file in the reports directory: no passwords
@@ -104,7 +82,7 @@ pub fn run(args: &ServeArgs, files: &SpecFiles, out: &mut dyn Write, err: &mut d
             tracing::warn!("open connections did not close within {SHUTDOWN_GRACE:?}; stopping anyway");
         }
         tracing::info!("reference server stopped");
-        exit::OK
+        Ok(exit::OK)
     })
 }
 
@@ -117,10 +95,9 @@ fn limits(args: &ServeArgs) -> Limits {
 }
 
 /// Reads and checks a `--data` file; the message names the file and, for a bad file, the field.
-fn load_data(path: &Path) -> Result<DataSet, String> {
-    let label = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read data file `{label}`: {e}"))?;
-    DataSet::parse(&label, &text)
+fn load_data(path: &Path) -> Result<DataSet, CliError> {
+    let text = std::fs::read_to_string(path).map_err(|cause| CliError::DataFile { path: path.to_path_buf(), cause })?;
+    Ok(DataSet::parse(&path.display().to_string(), &text)?)
 }
 
 /// `NAME[:ARG]  description (default …)  [caught by REQ]`, one line per fault.

@@ -5,64 +5,64 @@ use std::io::Write;
 use serde_json::{json, Value};
 use tabled::{settings::Style, Table, Tabled};
 
-use super::args::{ExportCommand, Format, ListArgs, ShowArgs, SpecCommand};
-use super::report_diagnostics;
+use super::args::{ExportCommand, Format, SpecCommand};
+use super::CliError;
 use crate::diag::Diagnostics;
 use crate::exit;
-use crate::schema::SchemaRegistry;
 use crate::spec::{self, openapi, Endpoint, Group, Spec, SpecFiles};
 
-pub fn run(command: SpecCommand, files: &SpecFiles, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let (registry, check) = match crate::schema::load_checked(files) {
-        Ok(loaded) => loaded,
-        Err(d) => return report_diagnostics(err, &d),
-    };
-    let spec = registry.spec();
-    if let SpecCommand::Check = command {
-        return run_check(&registry, &check, out, err);
-    }
-    // Every other command refuses to work from an inconsistent spec.
+pub fn run(command: SpecCommand, files: &SpecFiles, out: &mut dyn Write) -> Result<u8, CliError> {
+    let (registry, check) = crate::schema::load_checked(files).map_err(CliError::Spec)?;
+    // No command works from an inconsistent spec; `check` is there to say why.
     if !check.is_clean() {
-        return report_diagnostics(err, &Diagnostics(check.diagnostics));
+        return Err(CliError::Spec(Diagnostics(check.diagnostics)));
     }
-    let result = match command {
-        SpecCommand::List(args) => list(spec, &args, out, err),
-        SpecCommand::Show(args) => show(spec, &args, out, err),
-        SpecCommand::Export(ExportCommand::Openapi { out: path }) => {
+    let spec = registry.spec();
+    let written = match command {
+        SpecCommand::Check => writeln!(
+            out,
+            "spec ok: {} endpoints, {} requirements, {} shared definitions; {}",
+            spec.endpoints.len(),
+            spec.requirements.len(),
+            spec.defs.len(),
+            check.summary()
+        ),
+        SpecCommand::List(args) => list(spec, group(args.group.as_deref())?, args.format, out),
+        SpecCommand::Show(args) => show(endpoint(spec, &args.path)?, args.format, out),
+        SpecCommand::Export(ExportCommand::Openapi { out: Some(path) }) => {
             let text = openapi::export_text(spec);
-            match path {
-                Some(path) => crate::fsx::write_atomic(&path, text.as_bytes()).map(|()| exit::OK).or_else(|e| {
-                    let _ = writeln!(err, "error: cannot write `{}`: {e}", path.display());
-                    Ok(exit::HARNESS_ERROR)
-                }),
-                None => out.write_all(text.as_bytes()).map(|()| exit::OK),
-            }
+            crate::fsx::write_atomic(&path, text.as_bytes()).map_err(|cause| CliError::WriteFile { path, cause })?;
+            Ok(())
         }
-        SpecCommand::Check => unreachable!("handled above"),
+        SpecCommand::Export(ExportCommand::Openapi { out: None }) => {
+            out.write_all(openapi::export_text(spec).as_bytes())
+        }
     };
     // A closed pipe (`| head`) is not an error worth a non-zero exit.
-    result.unwrap_or(exit::OK)
+    let _ = written;
+    Ok(exit::OK)
 }
 
-fn run_check(
-    registry: &SchemaRegistry,
-    check: &crate::schema::CrossCheck,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> u8 {
-    let spec = registry.spec();
-    if !check.is_clean() {
-        return report_diagnostics(err, &Diagnostics(check.diagnostics.clone()));
-    }
-    let _ = writeln!(
-        out,
-        "spec ok: {} endpoints, {} requirements, {} shared definitions; {}",
-        spec.endpoints.len(),
-        spec.requirements.len(),
-        spec.defs.len(),
-        check.summary()
-    );
-    exit::OK
+/// `--group NAME` as a group of the spec.
+fn group(name: Option<&str>) -> Result<Option<Group>, CliError> {
+    name.map(|name| {
+        Group::ALL.iter().find(|g| g.name() == name).copied().ok_or(CliError::UnknownGroup { name: name.into() })
+    })
+    .transpose()
+}
+
+/// The endpoint at `path`, or the paths that share its last segment.
+fn endpoint<'s>(spec: &'s Spec, path: &str) -> Result<&'s Endpoint, CliError> {
+    spec.endpoint(path).ok_or_else(|| {
+        let needle = path.rsplit('/').next().unwrap_or("").to_lowercase();
+        let similar = spec
+            .endpoints
+            .iter()
+            .map(|e| e.path.clone())
+            .filter(|p| !needle.is_empty() && p.to_lowercase().contains(&needle))
+            .collect();
+        CliError::NoSuchEndpoint { path: path.to_string(), similar }
+    })
 }
 
 fn top_level_fields(schema: &Value, spec: &Spec) -> Vec<String> {
@@ -104,20 +104,9 @@ struct ListRow {
     requirements: usize,
 }
 
-fn list(spec: &Spec, args: &ListArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<u8> {
-    let group = match &args.group {
-        Some(name) => match Group::ALL.iter().find(|g| g.name() == name) {
-            Some(g) => Some(*g),
-            None => {
-                let names: Vec<_> = Group::ALL.iter().map(|g| g.name()).collect();
-                writeln!(err, "error: unknown group `{name}`\n  = hint: one of {}", names.join(", "))?;
-                return Ok(exit::USAGE_ERROR);
-            }
-        },
-        None => None,
-    };
+fn list(spec: &Spec, group: Option<Group>, format: Format, out: &mut dyn Write) -> std::io::Result<()> {
     let endpoints: Vec<&Endpoint> = spec.endpoints.iter().filter(|e| group.is_none_or(|g| e.group == g)).collect();
-    match args.format {
+    match format {
         Format::Json => {
             let rows: Vec<Value> = endpoints
                 .iter()
@@ -154,7 +143,7 @@ fn list(spec: &Spec, args: &ListArgs, out: &mut dyn Write, err: &mut dyn Write) 
             writeln!(out, "{} endpoints", endpoints.len())?;
         }
     }
-    Ok(exit::OK)
+    Ok(())
 }
 
 #[derive(Tabled)]
@@ -165,26 +154,9 @@ struct RequirementRow {
     text: String,
 }
 
-fn show(spec: &Spec, args: &ShowArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<u8> {
-    let Some(endpoint) = spec.endpoint(&args.path) else {
-        writeln!(err, "error: no endpoint `{}` in the spec", args.path)?;
-        let needle = args.path.rsplit('/').next().unwrap_or("").to_lowercase();
-        let similar: Vec<&str> = spec
-            .endpoints
-            .iter()
-            .map(|e| e.path.as_str())
-            .filter(|p| !needle.is_empty() && p.to_lowercase().contains(&needle))
-            .collect();
-        if !similar.is_empty() {
-            writeln!(err, "  = hint: did you mean {}?", similar.join(" or "))?;
-        } else {
-            writeln!(err, "  = hint: `itsm-conform spec list` shows every path")?;
-        }
-        return Ok(exit::USAGE_ERROR);
-    };
-    if args.format == Format::Json {
-        writeln!(out, "{}", serde_json::to_string_pretty(endpoint).expect("endpoint serializes"))?;
-        return Ok(exit::OK);
+fn show(endpoint: &Endpoint, format: Format, out: &mut dyn Write) -> std::io::Result<()> {
+    if format == Format::Json {
+        return writeln!(out, "{}", serde_json::to_string_pretty(endpoint).expect("endpoint serializes"));
     }
     let pretty = |v: &Value| serde_json::to_string_pretty(v).expect("Value serializes");
     writeln!(out, "POST {}  ({}, since {})", endpoint.path, endpoint.group, endpoint.since)?;
@@ -220,6 +192,5 @@ fn show(spec: &Spec, args: &ShowArgs, out: &mut dyn Write, err: &mut dyn Write) 
             text: r.text.clone(),
         })
         .collect();
-    writeln!(out, "\nRequirements\n{}", Table::new(rows).with(Style::sharp()))?;
-    Ok(exit::OK)
+    writeln!(out, "\nRequirements\n{}", Table::new(rows).with(Style::sharp()))
 }

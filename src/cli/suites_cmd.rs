@@ -5,6 +5,7 @@ use std::io::Write;
 use tabled::{settings::Style, Table, Tabled};
 
 use super::args::SuitesCommand;
+use super::CliError;
 use crate::exit;
 use crate::run::generate;
 use crate::spec::SpecFiles;
@@ -19,23 +20,13 @@ struct Row {
     endpoints: String,
 }
 
-pub fn run(command: SuitesCommand, files: &SpecFiles, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let registry = match super::checked_spec(files, err) {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
+pub fn run(command: SuitesCommand, files: &SpecFiles, out: &mut dyn Write) -> Result<u8, CliError> {
+    let registry = super::checked_spec(files)?;
     let spec = registry.spec();
     let dir = match &command {
         SuitesCommand::List { suites_dir } | SuitesCommand::Check { suites_dir } => suites_dir,
     };
-    let suites = match suite::load_dir(dir, spec) {
-        Ok(s) => s,
-        Err(d) => {
-            let _ = writeln!(err, "{d}");
-            let _ = writeln!(err, "\n{} problem{} in the suites", d.0.len(), if d.0.len() == 1 { "" } else { "s" });
-            return exit::USAGE_ERROR;
-        }
-    };
+    let suites = suite::load_dir(dir, spec).map_err(CliError::Suites)?;
     let generated = generate::generate(spec);
     let written: usize = suites.iter().map(|s| s.suite.cases.len()).sum();
     let generated_cases: usize = generated.iter().map(|s| s.cases.len()).sum();
@@ -89,5 +80,5 @@ pub fn run(command: SuitesCommand, files: &SpecFiles, out: &mut dyn Write, err: 
             );
         }
     }
-    exit::OK
+    Ok(exit::OK)
 }

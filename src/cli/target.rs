@@ -1,7 +1,9 @@
 //! `--target` and its credentials, validated once for `run` and `load`.
 
+use std::path::PathBuf;
+
 use super::args::TargetArgs;
-use crate::accounts::Credentials;
+use crate::accounts::{Credentials, CredentialsError};
 use crate::server::RunningServer;
 
 /// The demo accounts of a running reference server, every account of each role, and the vendor
@@ -28,32 +30,54 @@ pub(crate) fn builtin_accounts() -> Credentials {
     credentials
 }
 
+/// Why `--target` and its credentials cannot be used (exit 2: nothing was sent).
+#[derive(Debug, thiserror::Error)]
+pub enum TargetError {
+    #[error("`{target}` is not an http(s) URL")]
+    NotAUrl { target: String },
+    /// A `--target` without `--user/--password` or `--credentials`.
+    #[error("a --target needs credentials")]
+    NoCredentials,
+    /// `--credentials FILE` cannot be read.
+    #[error("cannot read `{}`: {cause}", .path.display())]
+    Unreadable { path: PathBuf, cause: std::io::Error },
+    /// `--credentials FILE` is not a credentials file.
+    #[error(transparent)]
+    Credentials(#[from] CredentialsError),
+}
+
+impl TargetError {
+    /// How to fix it.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            TargetError::NotAUrl { .. } => Some("e.g. https://host/citsmart"),
+            TargetError::NoCredentials => {
+                Some("give --user and --password (or ITSM_USER/ITSM_PASSWORD), or --credentials FILE")
+            }
+            TargetError::Unreadable { .. } => None,
+            TargetError::Credentials(_) => Some("see `itsm-conform run --help` for the credentials file"),
+        }
+    }
+}
+
 impl TargetArgs {
     /// `Ok(None)`: no target, use the embedded reference server. `Ok(Some((url, credentials)))`: a
-    /// checked http(s) URL and its accounts. `Err`: what is wrong and how to fix it.
-    pub fn resolve(&self) -> Result<Option<(String, Credentials)>, (String, String)> {
+    /// checked http(s) URL and its accounts. `Err`: what is wrong (its hint says how to fix it).
+    pub fn resolve(&self) -> Result<Option<(String, Credentials)>, TargetError> {
         let credentials = match (&self.credentials, &self.user, &self.password) {
             (Some(path), _, _) => {
                 let text = std::fs::read_to_string(path)
-                    .map_err(|e| (format!("cannot read `{}`: {e}", path.display()), String::new()))?;
-                let parsed = Credentials::parse(&path.display().to_string(), &text)
-                    .map_err(|e| (e, "see `itsm-conform run --help` for the credentials file".to_string()))?;
-                Some(parsed)
+                    .map_err(|cause| TargetError::Unreadable { path: path.clone(), cause })?;
+                Some(Credentials::parse(&path.display().to_string(), &text)?)
             }
             (None, Some(user), Some(password)) => Some(Credentials::single(user, password)),
             _ => None,
         };
         let Some(target) = &self.target else { return Ok(None) };
         if !(target.starts_with("http://") || target.starts_with("https://")) {
-            return Err((format!("`{target}` is not an http(s) URL"), "e.g. https://host/citsmart".into()));
+            return Err(TargetError::NotAUrl { target: target.clone() });
         }
-        match credentials {
-            Some(c) => Ok(Some((target.clone(), c))),
-            None => Err((
-                "a --target needs credentials".into(),
-                "give --user and --password (or ITSM_USER/ITSM_PASSWORD), or --credentials FILE".into(),
-            )),
-        }
+        credentials.map(|c| Some((target.clone(), c))).ok_or(TargetError::NoCredentials)
     }
 }
 

@@ -3,5 +3,5 @@
 mod error;
 mod span;
 
-pub use error::{Diagnostic, Diagnostics};
+pub use error::{Diagnostic, DiagnosticKind, Diagnostics};
 pub use span::{locate_pointer, Location};

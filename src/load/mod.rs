@@ -19,8 +19,8 @@ use goose::client::GooseClientBuilder;
 use goose::config::GooseConfiguration;
 use goose::GooseAttack;
 
-pub use plan::{LoadPlan, PlanError, PlanInput};
-pub use summary::{LoadSummary, ScenarioMix};
+pub use plan::{LoadPlan, MixError, PlanError, PlanInput};
+pub use summary::{BaselineError, LoadSummary, ScenarioMix};
 
 use crate::run::Credentials;
 use crate::schema::SchemaRegistry;
@@ -72,10 +72,26 @@ pub struct LoadOutcome {
     pub reports: Vec<std::path::PathBuf>,
 }
 
+/// Why a load run did not happen or did not finish (a harness error: exit 3).
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The output directory cannot be created.
+    #[error("cannot create `{}`: {cause}", .path.display())]
+    CreateDir { path: std::path::PathBuf, cause: std::io::Error },
+    /// Goose refused the configuration or a scenario (its own wording).
+    #[error("{0:?}")]
+    Setup(goose::GooseError),
+    #[error("{0}")]
+    Scenario(goose::GooseError),
+    /// Goose stopped with an error of its own.
+    #[error("the load run failed: {0:?}")]
+    Failed(goose::GooseError),
+}
+
 /// Runs the plan against the target. Ctrl-C is Goose's: it stops the users, and the reports are
 /// still written and the summary marked interrupted.
-pub async fn run(plan: &LoadPlan, registry: Arc<SchemaRegistry>, target: &Target) -> Result<LoadOutcome, String> {
-    std::fs::create_dir_all(&plan.out).map_err(|e| format!("cannot create `{}`: {e}", plan.out.display()))?;
+pub async fn run(plan: &LoadPlan, registry: Arc<SchemaRegistry>, target: &Target) -> Result<LoadOutcome, LoadError> {
+    std::fs::create_dir_all(&plan.out).map_err(|cause| LoadError::CreateDir { path: plan.out.clone(), cause })?;
     let rt = Arc::new(Runtime::new(
         registry,
         &target.url,
@@ -90,9 +106,9 @@ pub async fn run(plan: &LoadPlan, registry: Arc<SchemaRegistry>, target: &Target
             // cookie store per user would be pure cost (and one pool keeps the connections warm).
             a.set_client_builder_without_cookies(GooseClientBuilder::new().without_cookies())
         })
-        .map_err(|e| format!("{e:?}"))?;
+        .map_err(LoadError::Setup)?;
     for (s, weight) in &plan.scenarios {
-        attack = attack.register_scenario(scenario::goose_scenario(&rt, s, *weight).map_err(|e| e.to_string())?);
+        attack = attack.register_scenario(scenario::goose_scenario(&rt, s, *weight).map_err(LoadError::Scenario)?);
     }
     goose::reset_killswitch();
     let started_at = crate::time::iso(
@@ -111,7 +127,7 @@ pub async fn run(plan: &LoadPlan, registry: Arc<SchemaRegistry>, target: &Target
     let secs = started.elapsed().as_secs_f64();
     let interrupted = goose::is_killswitch_triggered();
     goose::reset_killswitch();
-    let metrics = result.map_err(|e| format!("the load run failed: {e:?}"))?;
+    let metrics = result.map_err(LoadError::Failed)?;
     let (total, requests) = summary::request_stats(&metrics, secs);
     let thresholds = summary::judge_all(&plan.thresholds, &total, &requests);
     let counters = rt.counters.lock().clone();

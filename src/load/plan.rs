@@ -46,13 +46,23 @@ impl LoadPlan {
     }
 }
 
+/// A `--scenario NAME:WEIGHT` whose weight is not a positive whole number.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MixError {
+    /// Digits that do not make a number of this machine (too many).
+    #[error("`{weight}` is not a weight (1, 2, 3 …)")]
+    NotAWeight { weight: String },
+    #[error("the weight of `{name}` must be at least 1")]
+    ZeroWeight { name: String },
+}
+
 /// `NAME` or `NAME:WEIGHT` (a path may contain `:` only as a Windows drive, which we do not split).
-pub fn parse_mix(text: &str) -> Result<(String, usize), String> {
+pub fn parse_mix(text: &str) -> Result<(String, usize), MixError> {
     match text.rsplit_once(':') {
         Some((name, weight)) if !name.is_empty() && weight.chars().all(|c| c.is_ascii_digit()) => {
-            let w: usize = weight.parse().map_err(|_| format!("`{weight}` is not a weight (1, 2, 3 …)"))?;
+            let w: usize = weight.parse().map_err(|_| MixError::NotAWeight { weight: weight.to_string() })?;
             if w == 0 {
-                return Err(format!("the weight of `{name}` must be at least 1"));
+                return Err(MixError::ZeroWeight { name: name.to_string() });
             }
             Ok((name.to_string(), w))
         }
@@ -77,35 +87,33 @@ pub struct PlanInput {
 }
 
 /// Why a plan cannot run (exit 2).
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum PlanError {
+    /// A threshold that does not parse, or gates a request no scenario sends.
+    #[error("{0}")]
     Threshold(threshold::ThresholdError),
+    /// A scenario that cannot be read or is not a load scenario, with `file:line:col`.
+    #[error("{0}")]
     Scenario(crate::diag::Diagnostics),
-    Flag(String),
-}
-
-impl std::fmt::Display for PlanError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PlanError::Threshold(e) => write!(f, "{e}"),
-            PlanError::Scenario(d) => write!(f, "{d}"),
-            PlanError::Flag(m) => write!(f, "{m}"),
-        }
-    }
+    #[error("--users must be at least 1")]
+    NoUsers,
+    #[error("--validate-sample {0} is not a fraction between 0 and 1")]
+    ValidateSample(f64),
+    #[error("--iterations must be at least 1")]
+    NoIterations,
+    #[error("--increase-rate must be more than 0")]
+    IncreaseRate,
 }
 
 pub fn build(input: PlanInput, spec: &Spec) -> Result<LoadPlan, PlanError> {
     if input.users == 0 {
-        return Err(PlanError::Flag("--users must be at least 1".into()));
+        return Err(PlanError::NoUsers);
     }
     if !(0.0..=1.0).contains(&input.validate_sample) {
-        return Err(PlanError::Flag(format!(
-            "--validate-sample {} is not a fraction between 0 and 1",
-            input.validate_sample
-        )));
+        return Err(PlanError::ValidateSample(input.validate_sample));
     }
     if input.iterations == Some(0) {
-        return Err(PlanError::Flag("--iterations must be at least 1".into()));
+        return Err(PlanError::NoIterations);
     }
     let mix: Vec<(String, usize)> = if input.scenarios.is_empty() {
         DEFAULT_MIX.iter().map(|(n, w)| (n.to_string(), *w)).collect()
@@ -139,6 +147,11 @@ pub fn build(input: PlanInput, spec: &Spec) -> Result<LoadPlan, PlanError> {
         }
         thresholds.push(t);
     }
+    // Default: every user within about a second, so a short run measures the steady state.
+    let increase_rate = input.increase_rate.unwrap_or(input.users as f64);
+    if increase_rate <= 0.0 {
+        return Err(PlanError::IncreaseRate);
+    }
     let run_time = match (input.run_time, input.iterations) {
         (Some(d), _) => Some(d),
         (None, Some(_)) => None,
@@ -147,8 +160,7 @@ pub fn build(input: PlanInput, spec: &Spec) -> Result<LoadPlan, PlanError> {
     Ok(LoadPlan {
         scenarios,
         users: input.users,
-        // Default: every user within about a second, so a short run measures the steady state.
-        increase_rate: input.increase_rate.unwrap_or(input.users as f64),
+        increase_rate,
         run_time,
         iterations: input.iterations,
         think_time: input.think_time,
@@ -172,7 +184,9 @@ mod tests {
     fn mix_weights_parse() {
         assert_eq!(parse_mix("technician:3").unwrap(), ("technician".into(), 3));
         assert_eq!(parse_mix("approver").unwrap(), ("approver".into(), 1));
-        assert!(parse_mix("approver:0").is_err());
+        assert_eq!(parse_mix("approver:0"), Err(MixError::ZeroWeight { name: "approver".into() }));
+        let huge = parse_mix("a:99999999999999999999999").unwrap_err();
+        assert_eq!(huge.to_string(), "`99999999999999999999999` is not a weight (1, 2, 3 …)");
     }
 
     #[test]
@@ -197,5 +211,28 @@ mod tests {
         };
         let Err(PlanError::Threshold(e)) = build(input, &spec()) else { panic!("accepted") };
         assert!(e.message.contains("getNewest"), "{e}");
+    }
+
+    #[test]
+    fn bad_flags_name_themselves() {
+        let spec = spec();
+        let cases = [
+            (PlanInput { users: 0, validate_sample: 1.0, ..Default::default() }, "--users must be at least 1"),
+            (
+                PlanInput { users: 1, validate_sample: 2.0, ..Default::default() },
+                "--validate-sample 2 is not a fraction between 0 and 1",
+            ),
+            (
+                PlanInput { users: 1, validate_sample: 1.0, iterations: Some(0), ..Default::default() },
+                "--iterations must be at least 1",
+            ),
+            (
+                PlanInput { users: 1, validate_sample: 1.0, increase_rate: Some(0.0), ..Default::default() },
+                "--increase-rate must be more than 0",
+            ),
+        ];
+        for (input, message) in cases {
+            assert_eq!(build(input, &spec).unwrap_err().to_string(), message);
+        }
     }
 }

@@ -25,7 +25,7 @@ use super::summary::Counters;
 use super::validation_memo::{Remembered, ValidationMemo};
 use crate::check::sparse::{Extraction, Want};
 use crate::check::{self, body_kind, CompiledStep, FullView, OperationIds, RecVerdict, SchemaMode, SparseView};
-use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::diag::{Diagnostic, DiagnosticKind, Diagnostics, Location};
 use crate::model::load::NO_ANSWER;
 use crate::run::Credentials;
 use crate::schema::{SchemaRegistry, Side};
@@ -149,15 +149,23 @@ pub fn load(name_or_path: &str, spec: &Spec) -> Result<LoadScenario, Diagnostics
         Some((name, text)) => (format!("suites/load/{name}.yaml"), (*text).to_string()),
         None if name_or_path.ends_with(".yaml") || name_or_path.ends_with(".yml") => {
             let text = std::fs::read_to_string(name_or_path).map_err(|e| {
-                Diagnostics::single(Diagnostic::new(Location::file(name_or_path), format!("cannot read: {e}")))
+                Diagnostics::single(Diagnostic::new(
+                    DiagnosticKind::Unreadable,
+                    Location::file(name_or_path),
+                    format!("cannot read: {e}"),
+                ))
             })?;
             (name_or_path.to_string(), text)
         }
         None => {
             let names: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
             return Err(Diagnostics::single(
-                Diagnostic::new(Location::file("--scenario"), format!("no load scenario named `{name_or_path}`"))
-                    .with_hint(format!("scenarios: {}, or a path to a .yaml file", names.join(", "))),
+                Diagnostic::new(
+                    DiagnosticKind::UnknownScenario,
+                    Location::file("--scenario"),
+                    format!("no load scenario named `{name_or_path}`"),
+                )
+                .with_hint(format!("scenarios: {}, or a path to a .yaml file", names.join(", "))),
             ));
         }
     };
@@ -169,7 +177,7 @@ pub fn parse(label: &str, text: &str, spec: &Spec) -> Result<LoadScenario, Diagn
         Ok(loaded) => loaded.suite,
         Err(diagnostics) => {
             // The suite loader checks each case on its own; the loop case uses the variables
-            // its setup case captured, so those "unknown variable" findings are not problems.
+            // its setup case captured, so those unknown variables are not problems.
             let parsed: SuiteFile = serde_norway::from_str(text).map_err(|_| diagnostics.clone())?;
             let captured: Vec<String> = parsed
                 .cases
@@ -179,7 +187,7 @@ pub fn parse(label: &str, text: &str, spec: &Spec) -> Result<LoadScenario, Diagn
             let rest: Vec<Diagnostic> = diagnostics
                 .0
                 .into_iter()
-                .filter(|d| !captured.iter().any(|v| d.message == format!("unknown variable `{v}`")))
+                .filter(|d| !matches!(&d.kind, DiagnosticKind::UnknownVariable { name } if captured.contains(name)))
                 .collect();
             if !rest.is_empty() {
                 return Err(Diagnostics(rest));
@@ -189,8 +197,12 @@ pub fn parse(label: &str, text: &str, spec: &Spec) -> Result<LoadScenario, Diagn
     };
     if suite.cases.len() != 2 {
         return Err(Diagnostics::single(
-            Diagnostic::new(Location::file(label), "a load scenario has two cases: the setup, then the loop")
-                .with_hint("the first case runs once per user (login), the second repeats"),
+            Diagnostic::new(
+                DiagnosticKind::InvalidScenario,
+                Location::file(label),
+                "a load scenario has two cases: the setup, then the loop",
+            )
+            .with_hint("the first case runs once per user (login), the second repeats"),
         ));
     }
     let mut problems = Vec::new();
@@ -201,6 +213,7 @@ pub fn parse(label: &str, text: &str, spec: &Spec) -> Result<LoadScenario, Diagn
                 let endpoint = spec.endpoint(&s.call)?;
                 if endpoint.is_xml() || s.raw_body.is_some() || s.method.is_some() {
                     problems.push(Diagnostic::new(
+                        DiagnosticKind::InvalidScenario,
                         Location::file(label),
                         format!("step `{}`: load scenarios send JSON bodies by POST only", request_name(s)),
                     ));
@@ -734,5 +747,24 @@ mod tests {
         let text = "name: x\ncases:\n  - name: only\n    steps:\n      - call: /services/login\n        body: {userName: a, password: b}\n";
         let e = parse("x.yaml", text, registry.spec()).unwrap_err();
         assert!(e.to_string().contains("two cases"), "{e}");
+        assert_eq!(e.0.iter().map(|d| &d.kind).collect::<Vec<_>>(), [&DiagnosticKind::InvalidScenario]);
+    }
+
+    /// The loop may use what the setup captured (the suite loader, checking each case alone, calls
+    /// those unknown); any other unknown variable stays a problem. Matched by kind, not by text.
+    #[test]
+    fn the_loop_may_use_the_setups_captures_and_nothing_else() {
+        let (registry, _) = crate::schema::load_checked(&crate::spec::SpecFiles::embedded()).unwrap();
+        let scenario = |loop_body: &str| {
+            format!(
+                "name: x\ncases:\n  - name: setup\n    steps:\n      - call: /services/login\n        body: {{userName: a, password: b}}\n        capture: {{sid: /sessionID}}\n  - name: loop\n    steps:\n      - call: /mobile/v2/notification/getNewest\n        body: {loop_body}\n"
+            )
+        };
+        let ok = parse("x.yaml", &scenario("{sessionID: \"{{sid}}\"}"), registry.spec());
+        assert!(ok.is_ok(), "{:?}", ok.err());
+        let e = parse("x.yaml", &scenario("{sessionID: \"{{sid}}{{other}}\"}"), registry.spec()).unwrap_err();
+        let kinds: Vec<&DiagnosticKind> = e.0.iter().map(|d| &d.kind).collect();
+        assert_eq!(kinds, [&DiagnosticKind::UnknownVariable { name: "other".into() }], "{e}");
+        assert_eq!(e.0[0].message, "unknown variable `other`");
     }
 }

@@ -4,6 +4,7 @@
 //! back as a previous summary (`--baseline`); rendered by `report::load`.
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use goose::metrics::{GooseMetrics, GooseRequestMetricTimingData};
 
@@ -110,17 +111,26 @@ pub fn judge_all(thresholds: &[Threshold], total: &RequestStats, requests: &[Req
     thresholds.iter().map(|t| t.judge(measure(t, total, requests))).collect()
 }
 
+/// Why a `--baseline` file cannot be compared with (exit 2, before the run).
+#[derive(Debug, thiserror::Error)]
+pub enum BaselineError {
+    #[error("cannot read `{}`: {cause}", .path.display())]
+    Unreadable { path: PathBuf, cause: std::io::Error },
+    #[error("`{}` is not a load summary: {cause}", .path.display())]
+    NotASummary { path: PathBuf, cause: serde_json::Error },
+    /// A summary of another format version.
+    #[error("`{}` has load summary format {found}, this tool reads {FORMAT_VERSION}", .path.display())]
+    Version { path: PathBuf, found: u32 },
+}
+
 /// Reads a previous `load-summary.json`.
-pub fn read_baseline(path: &std::path::Path) -> Result<LoadSummary, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+pub fn read_baseline(path: &Path) -> Result<LoadSummary, BaselineError> {
+    let text =
+        std::fs::read_to_string(path).map_err(|cause| BaselineError::Unreadable { path: path.to_path_buf(), cause })?;
     let summary: LoadSummary =
-        serde_json::from_str(&text).map_err(|e| format!("`{}` is not a load summary: {e}", path.display()))?;
+        serde_json::from_str(&text).map_err(|cause| BaselineError::NotASummary { path: path.to_path_buf(), cause })?;
     if summary.format_version != FORMAT_VERSION {
-        return Err(format!(
-            "`{}` has load summary format {}, this tool reads {FORMAT_VERSION}",
-            path.display(),
-            summary.format_version
-        ));
+        return Err(BaselineError::Version { path: path.to_path_buf(), found: summary.format_version });
     }
     Ok(summary)
 }

@@ -67,23 +67,15 @@ pub struct Threshold {
     pub limit: f64,
 }
 
-/// A threshold expression that does not parse: the column (1-based, in characters) and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A threshold expression that does not parse: the column (1-based, in characters) and why,
+/// rendered with a caret under that column.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("threshold `{expression}`, column {column}: {message}\n  {expression}\n  {}^", " ".repeat(.column.saturating_sub(1)))]
 pub struct ThresholdError {
     pub expression: String,
     pub column: usize,
     pub message: String,
 }
-
-impl fmt::Display for ThresholdError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "threshold `{}`, column {}: {}", self.expression, self.column, self.message)?;
-        writeln!(f, "  {}", self.expression)?;
-        write!(f, "  {}^", " ".repeat(self.column.saturating_sub(1)))
-    }
-}
-
-impl std::error::Error for ThresholdError {}
 
 const METRICS_HINT: &str = "p50, p90, p95, p99 (any pN), max, avg, error-rate, rps";
 

@@ -93,13 +93,26 @@ pub fn render_load(format: ReportFormat, report: &LoadReport) -> String {
     }
 }
 
+/// A report that could not be written: the directory the reports go to, the file, and why.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write the reports to `{}`: {cause}", .dir.display())]
+pub struct WriteError {
+    pub dir: PathBuf,
+    pub file: PathBuf,
+    pub cause: std::io::Error,
+}
+
 /// Writes `run`'s reports, `itsm-conform.<format>` (see [`write_each`]).
-pub fn write_reports(report: &RunReport, dir: &Path, formats: &[ReportFormat]) -> std::io::Result<Vec<PathBuf>> {
+pub fn write_reports(report: &RunReport, dir: &Path, formats: &[ReportFormat]) -> Result<Vec<PathBuf>, WriteError> {
     write_each(dir, RUN_PREFIX, formats, |format| render(format, report))
 }
 
 /// Writes `load`'s reports, `load.<format>` (see [`write_each`]).
-pub fn write_load_reports(report: &LoadReport, dir: &Path, formats: &[ReportFormat]) -> std::io::Result<Vec<PathBuf>> {
+pub fn write_load_reports(
+    report: &LoadReport,
+    dir: &Path,
+    formats: &[ReportFormat],
+) -> Result<Vec<PathBuf>, WriteError> {
     write_each(dir, LOAD_PREFIX, formats, |format| render_load(format, report))
 }
 
@@ -111,14 +124,18 @@ fn write_each(
     prefix: &str,
     formats: &[ReportFormat],
     render: impl Fn(ReportFormat) -> String,
-) -> std::io::Result<Vec<PathBuf>> {
+) -> Result<Vec<PathBuf>, WriteError> {
     let mut written = Vec::new();
     for (i, &format) in formats.iter().enumerate() {
         if formats[..i].contains(&format) {
             continue;
         }
         let path = dir.join(format.file_name(prefix));
-        crate::fsx::write_atomic(&path, render(format).as_bytes())?;
+        crate::fsx::write_atomic(&path, render(format).as_bytes()).map_err(|cause| WriteError {
+            dir: dir.to_path_buf(),
+            file: path.clone(),
+            cause,
+        })?;
         written.push(path);
     }
     Ok(written)

@@ -229,7 +229,7 @@ pub async fn run_suites(
     registry: Arc<SchemaRegistry>,
     handle: &RunHandle,
     progress: &dyn Progress,
-) -> Result<RunReport, String> {
+) -> Result<RunReport, http::ClientError> {
     let started = Instant::now();
     let started_at = crate::time::iso(now_ms());
     let client = http::client(config)?;

@@ -3,6 +3,7 @@
 //! here, not by the HTTP client: a request (a login body holds a password) is never resent to
 //! another origin, and a POST never silently becomes a GET.
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::run::config::RunConfig;
@@ -63,7 +64,21 @@ impl Redirect {
     }
 }
 
-pub fn client(config: &RunConfig) -> Result<reqwest::Client, String> {
+/// Why no HTTP client could be built: nothing was sent.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// `--ca-cert` names a file that cannot be read.
+    #[error("cannot read --ca-cert `{}`: {cause}", .path.display())]
+    ReadCaCert { path: PathBuf, cause: std::io::Error },
+    /// `--ca-cert` is not a PEM certificate.
+    #[error("--ca-cert `{}`: {cause}", .path.display())]
+    CaCert { path: PathBuf, cause: reqwest::Error },
+    /// The TLS back end refused the client's settings.
+    #[error("cannot build the HTTP client: {0}")]
+    Build(reqwest::Error),
+}
+
+pub fn client(config: &RunConfig) -> Result<reqwest::Client, ClientError> {
     let mut builder = reqwest::Client::builder()
         .timeout(config.timeout)
         .connect_timeout(config.timeout)
@@ -72,11 +87,12 @@ pub fn client(config: &RunConfig) -> Result<reqwest::Client, String> {
         .danger_accept_invalid_certs(config.insecure)
         .pool_max_idle_per_host(config.jobs.max(1) * 2);
     if let Some(path) = &config.ca_cert {
-        let pem = std::fs::read(path).map_err(|e| format!("cannot read --ca-cert `{}`: {e}", path.display()))?;
-        let cert = reqwest::Certificate::from_pem(&pem).map_err(|e| format!("--ca-cert `{}`: {e}", path.display()))?;
+        let pem = std::fs::read(path).map_err(|cause| ClientError::ReadCaCert { path: path.clone(), cause })?;
+        let cert =
+            reqwest::Certificate::from_pem(&pem).map_err(|cause| ClientError::CaCert { path: path.clone(), cause })?;
         builder = builder.add_root_certificate(cert);
     }
-    builder.build().map_err(|e| format!("cannot build the HTTP client: {e}"))
+    builder.build().map_err(ClientError::Build)
 }
 
 /// A transport failure in words a user can act on.

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use super::config::Credentials;
-use crate::exit;
+use super::http::ClientError;
 use crate::secrets::Secrets;
 
 /// The whole pre-flight's time budget.
@@ -28,65 +28,41 @@ pub struct Preflight {
     pub elapsed: Duration,
 }
 
-/// Why the run cannot start. Each renders as one line and has its exit code.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Why the run cannot start. Each renders as one line; the command line gives each its exit code.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PreflightError {
     /// No answer at all: connection refused, DNS, TLS.
+    #[error("cannot reach the target at {url}: {cause}")]
     Unreachable { url: String, cause: String },
     /// Connected, but no complete answer within the budget.
+    #[error("the target did not answer a login at {url} within {} s (the pre-flight's bound)", .budget.as_secs_f64())]
     TooSlow { url: String, budget: Duration },
     /// The URL answers, but not as this API does (HTML, a 404, some other JSON).
+    #[error(
+        "{url} does not answer as the CITSmart web services do: {found}; is the base path right? \
+         (--target is the URL with the context path, e.g. https://host/citsmart)"
+    )]
     NotThisApi { url: String, found: String },
     /// The login was answered with a redirect, which is never followed with a password.
+    #[error(
+        "the login at {url} was answered HTTP {status} to {location}; a login is never resent: \
+         give the final URL as --target"
+    )]
     Redirected { url: String, status: u16, location: String },
     /// The target refused an account: its own error code and description.
+    #[error("the target rejected the {} account `{user}`: {code} \"{description}\"", .roles.join("/"))]
     CredentialsRejected { roles: Vec<String>, user: String, code: String, description: String },
 }
 
-impl PreflightError {
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            PreflightError::CredentialsRejected { .. } => exit::CREDENTIALS_REJECTED,
-            _ => exit::HARNESS_ERROR,
-        }
-    }
-}
-
-impl std::fmt::Display for PreflightError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PreflightError::Unreachable { url, cause } => write!(f, "cannot reach the target at {url}: {cause}"),
-            PreflightError::TooSlow { url, budget } => write!(
-                f,
-                "the target did not answer a login at {url} within {} s (the pre-flight's bound)",
-                budget.as_secs_f64()
-            ),
-            PreflightError::NotThisApi { url, found } => write!(
-                f,
-                "{url} does not answer as the CITSmart web services do: {found}; is the base path right? \
-                 (--target is the URL with the context path, e.g. https://host/citsmart)"
-            ),
-            PreflightError::Redirected { url, status, location } => write!(
-                f,
-                "the login at {url} was answered HTTP {status} to {location}; a login is never resent: \
-                 give the final URL as --target"
-            ),
-            PreflightError::CredentialsRejected { roles, user, code, description } => {
-                write!(f, "the target rejected the {} account `{user}`: {code} \"{description}\"", roles.join("/"))
-            }
-        }
-    }
-}
-
 /// A client for the pre-flight of `load` (`run` passes its own, with the same TLS options).
-pub fn client(insecure: bool) -> Result<reqwest::Client, String> {
+pub fn client(insecure: bool) -> Result<reqwest::Client, ClientError> {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(BUDGET)
         .connect_timeout(BUDGET)
         .danger_accept_invalid_certs(insecure)
         .build()
-        .map_err(|e| format!("cannot build the HTTP client: {e}"))
+        .map_err(ClientError::Build)
 }
 
 /// Logs every distinct account in once, concurrently, within [`BUDGET`].

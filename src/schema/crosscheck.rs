@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::{SchemaRegistry, Side};
-use crate::diag::{Diagnostic, Location};
+use crate::diag::{Diagnostic, DiagnosticKind as Kind, Location};
 use crate::spec::{pointer, xml, CheckKind, Endpoint, Spec};
 
 /// The outcome of all cross-checks, with the table-accounting figures the tests print.
@@ -53,6 +53,7 @@ pub fn cross_check(spec: &Spec, registry: &SchemaRegistry) -> CrossCheck {
         check_examples(spec, registry, endpoint, &mut out);
         if endpoint.session && !endpoint.is_xml() && !pointer::declares(&endpoint.request, &spec.defs, "/sessionID") {
             out.diagnostics.push(Diagnostic::new(
+                Kind::Missing,
                 at(spec, endpoint, "/request"),
                 "the endpoint needs a session but its request schema has no `sessionID`",
             ));
@@ -67,6 +68,7 @@ fn check_table(spec: &Spec, table_file: &str, out: &mut CrossCheck) {
         let Some(endpoint) = spec.endpoint(&row.path) else {
             out.diagnostics.push(
                 Diagnostic::new(
+                    Kind::Missing,
                     Location::at(table_file, row.line, 3),
                     format!("table row `{}` has no endpoint file", row.path),
                 )
@@ -87,6 +89,7 @@ fn check_table(spec: &Spec, table_file: &str, out: &mut CrossCheck) {
                     out.names_unaccounted.push(format!("{} {name}", row.path));
                     out.diagnostics.push(
                         Diagnostic::new(
+                            Kind::TableMismatch,
                             at(spec, endpoint, &format!("/table/{side}")),
                             format!("table name `{name}` ({side}) is not mapped"),
                         )
@@ -99,6 +102,7 @@ fn check_table(spec: &Spec, table_file: &str, out: &mut CrossCheck) {
                     out.names_unaccounted.push(format!("{} {name}", row.path));
                     out.diagnostics.push(
                         Diagnostic::new(
+                            Kind::TableMismatch,
                             at(spec, endpoint, &format!("/table/{side}/{}", escape(name))),
                             format!("table name `{name}` maps to `{target}`, which the schema does not declare"),
                         )
@@ -110,6 +114,7 @@ fn check_table(spec: &Spec, table_file: &str, out: &mut CrossCheck) {
                 row_ok = false;
                 out.diagnostics.push(
                     Diagnostic::new(
+                        Kind::TableMismatch,
                         at(spec, endpoint, &format!("/table/{side}/{}", escape(extra))),
                         format!("`{extra}` is not a name of the table row ({side})"),
                     )
@@ -125,6 +130,7 @@ fn check_table(spec: &Spec, table_file: &str, out: &mut CrossCheck) {
         if spec.table.row(&endpoint.path).is_none() {
             out.diagnostics.push(
                 Diagnostic::new(
+                    Kind::TableMismatch,
                     at(spec, endpoint, "/path"),
                     format!("`{}` is not a path of the endpoint table", endpoint.path),
                 )
@@ -174,9 +180,12 @@ fn check_requirements(spec: &Spec, out: &mut CrossCheck) {
         for (id, ptr) in found {
             if spec.requirement(&id).is_none() {
                 out.diagnostics.push(
-                    Diagnostic::new(at(spec, endpoint, &ptr), format!("unknown requirement `{id}`")).with_hint(
-                        "define it under `requirements` in this file, a defs file or specs/requirements.json",
-                    ),
+                    Diagnostic::new(
+                        Kind::UnknownRequirement,
+                        at(spec, endpoint, &ptr),
+                        format!("unknown requirement `{id}`"),
+                    )
+                    .with_hint("define it under `requirements` in this file, a defs file or specs/requirements.json"),
                 );
             }
             cited.insert(id);
@@ -187,6 +196,7 @@ fn check_requirements(spec: &Spec, out: &mut CrossCheck) {
     for (id, ptr) in from_defs {
         if spec.requirement(&id).is_none() {
             out.diagnostics.push(Diagnostic::new(
+                Kind::UnknownRequirement,
                 Location::file("specs/defs"),
                 format!("unknown requirement `{id}` cited at `{ptr}`"),
             ));
@@ -212,7 +222,7 @@ fn check_requirements(spec: &Spec, out: &mut CrossCheck) {
         let source = req.source.as_str();
         if !(source.contains("table") || source.contains("facts §") || source.contains("D-")) {
             out.diagnostics.push(
-                Diagnostic::new(loc(), format!("requirement `{id}` cites no source"))
+                Diagnostic::new(Kind::UnsourcedRequirement, loc(), format!("requirement `{id}` cites no source"))
                     .with_hint("cite `table`, a `facts §N` section or a `D-…` decision"),
             );
         }
@@ -220,6 +230,7 @@ fn check_requirements(spec: &Spec, out: &mut CrossCheck) {
             if word.starts_with("D-") && word.len() > 2 && !decision_ids.contains(word) {
                 out.diagnostics.push(
                     Diagnostic::new(
+                        Kind::UnsourcedRequirement,
                         loc(),
                         format!("requirement `{id}` cites decision `{word}`, which DECISIONS.md does not have"),
                     )
@@ -231,6 +242,7 @@ fn check_requirements(spec: &Spec, out: &mut CrossCheck) {
             let group = spec.endpoint(path).map(|e| e.group.requirement_prefix()).unwrap_or("");
             if !id.starts_with(&format!("{group}-")) {
                 out.diagnostics.push(Diagnostic::new(
+                    Kind::BadName,
                     loc(),
                     format!("requirement `{id}` of `{path}` should start with `{group}-`"),
                 ));
@@ -238,10 +250,12 @@ fn check_requirements(spec: &Spec, out: &mut CrossCheck) {
         }
         if req.check == CheckKind::Schema && !cited.contains(id) {
             out.diagnostics.push(
-                Diagnostic::new(loc(), format!("requirement `{id}` is checked by schema but no schema cites it"))
-                    .with_hint(
-                        "add `\"x-requirement\": \"ID\"` to the schema node it governs, or mark it `runner:<kind>`",
-                    ),
+                Diagnostic::new(
+                    Kind::UncitedRequirement,
+                    loc(),
+                    format!("requirement `{id}` is checked by schema but no schema cites it"),
+                )
+                .with_hint("add `\"x-requirement\": \"ID\"` to the schema node it governs, or mark it `runner:<kind>`"),
             );
         }
     }
@@ -255,6 +269,7 @@ fn check_examples(spec: &Spec, registry: &SchemaRegistry, endpoint: &Endpoint, o
         for v in registry.check(&endpoint.path, side, example) {
             out.diagnostics.push(
                 Diagnostic::new(
+                    Kind::InvalidExample,
                     at(spec, endpoint, &format!("{pointer}{}", v.instance_path)),
                     format!("example does not validate: {}", v.message),
                 )
@@ -265,12 +280,14 @@ fn check_examples(spec: &Spec, registry: &SchemaRegistry, endpoint: &Endpoint, o
     for (i, example) in endpoint.examples.error_examples.iter().enumerate() {
         for v in registry.check_error(&example.body) {
             out.diagnostics.push(Diagnostic::new(
+                Kind::InvalidExample,
                 at(spec, endpoint, &format!("/examples/errorExamples/{i}/body{}", v.instance_path)),
                 format!("error example does not validate: {}", v.message),
             ));
         }
         if (200..300).contains(&example.status) {
             out.diagnostics.push(Diagnostic::new(
+                Kind::InvalidExample,
                 at(spec, endpoint, &format!("/examples/errorExamples/{i}/status")),
                 format!("an error example has the success status {}", example.status),
             ));
@@ -281,18 +298,25 @@ fn check_examples(spec: &Spec, registry: &SchemaRegistry, endpoint: &Endpoint, o
             Ok(mapped) if mapped == endpoint.examples.request => {}
             Ok(mapped) => out.diagnostics.push(
                 Diagnostic::new(
+                    Kind::InvalidExample,
                     at(spec, endpoint, "/examples/requestXml"),
                     "requestXml does not map onto examples.request",
                 )
                 .with_hint(format!("it maps to {mapped}")),
             ),
-            Err(e) => out.diagnostics.push(Diagnostic::new(at(spec, endpoint, "/examples/requestXml"), e)),
+            Err(e) => out.diagnostics.push(Diagnostic::new(
+                Kind::InvalidExample,
+                at(spec, endpoint, "/examples/requestXml"),
+                e.to_string(),
+            )),
         },
         (None, true) => out.diagnostics.push(Diagnostic::new(
+            Kind::InvalidExample,
             at(spec, endpoint, "/examples"),
             "an XML endpoint needs `requestXml` in its examples",
         )),
         (Some(_), false) => out.diagnostics.push(Diagnostic::new(
+            Kind::InvalidExample,
             at(spec, endpoint, "/examples/requestXml"),
             "`requestXml` is only for endpoints whose requestContentType is application/xml",
         )),

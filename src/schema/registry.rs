@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::reach::{self, star, Reach};
 use super::Violation;
-use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::diag::{Diagnostic, DiagnosticKind, Diagnostics, Location};
 use crate::spec::{pointer::resolve_ref, CheckKind, Level, Spec};
 
 /// Fallback requirement for an unannotated response error.
@@ -75,8 +75,12 @@ fn compile_one(
     let bundle = spec.bundle(schema);
     let validator = build(&bundle).map_err(|e| {
         let text = spec.texts.get(file).map(String::as_str).unwrap_or("");
-        Diagnostic::new(Location::of_pointer(file, text, pointer), format!("schema does not compile: {e}"))
-            .with_hint("schemas are JSON Schema draft 2020-12; shared definitions are `#/$defs/NAME`")
+        Diagnostic::new(
+            DiagnosticKind::InvalidSchema,
+            Location::of_pointer(file, text, pointer),
+            format!("schema does not compile: {e}"),
+        )
+        .with_hint("schemas are JSON Schema draft 2020-12; shared definitions are `#/$defs/NAME`")
     })?;
     Ok(Compiled { validator, bundle, fallback, key: format!("{file}#{pointer}") })
 }

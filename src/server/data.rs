@@ -253,44 +253,80 @@ impl DataSet {
 
     /// Parses and checks a data set: JSON Schema first (so the error names the offending field),
     /// then referential checks (task assignees exist, ids are unique).
-    pub fn parse(label: &str, text: &str) -> Result<DataSet, String> {
-        let value: Value = serde_json::from_str(text)
-            .map_err(|e| format!("{label}:{}:{}: not valid JSON: {e}", e.line(), e.column()))?;
+    pub fn parse(label: &str, text: &str) -> Result<DataSet, DataSetError> {
+        let file = || label.to_string();
+        let value: Value = serde_json::from_str(text).map_err(|cause| DataSetError::Json { file: file(), cause })?;
         let schema = Self::json_schema();
-        let validator = jsonschema::validator_for(&schema).map_err(|e| format!("internal: data set schema: {e}"))?;
+        let validator = jsonschema::validator_for(&schema).map_err(DataSetError::Schema)?;
         if let Some(err) = validator.iter_errors(&value).next() {
             let pointer = err.instance_path().as_str().to_string();
             let location = crate::diag::Location::of_pointer(label, text, &pointer);
             let field = if pointer.is_empty() { "(top level)".to_string() } else { pointer };
-            return Err(format!("{location}: field `{field}`: {err}"));
+            return Err(DataSetError::Field { location, field, message: err.to_string() });
         }
-        let data: DataSet = serde_json::from_value(value).map_err(|e| format!("{label}: {e}"))?;
-        data.check_references().map_err(|e| format!("{label}: {e}"))?;
+        let data: DataSet =
+            serde_json::from_value(value).map_err(|cause| DataSetError::Shape { file: file(), cause })?;
+        data.check_references().map_err(|problem| DataSetError::Reference { file: file(), problem })?;
         Ok(data)
     }
 
-    fn check_references(&self) -> Result<(), String> {
+    fn check_references(&self) -> Result<(), ReferenceError> {
         let mut numbers = std::collections::BTreeSet::new();
         let mut tasks = std::collections::BTreeSet::new();
         for (i, t) in self.requests.iter().enumerate() {
             if !numbers.insert(t.number) {
-                return Err(format!("field `/requests/{i}/number`: request number {} is used twice", t.number));
+                return Err(ReferenceError::DuplicateNumber { request: i, number: t.number });
             }
             for (j, task) in t.tasks.iter().enumerate() {
                 if !tasks.insert(task.task_id) {
-                    return Err(format!(
-                        "field `/requests/{i}/tasks/{j}/taskId`: task id {} is used twice",
-                        task.task_id
-                    ));
+                    return Err(ReferenceError::DuplicateTask { request: i, task: j, task_id: task.task_id });
                 }
                 if !self.users.iter().any(|u| u.login == task.assignee) {
-                    return Err(format!("field `/requests/{i}/tasks/{j}/assignee`: no user `{}`", task.assignee));
+                    return Err(ReferenceError::UnknownAssignee {
+                        request: i,
+                        task: j,
+                        assignee: task.assignee.clone(),
+                    });
                 }
             }
         }
         if self.users.is_empty() {
-            return Err("field `/users`: a data set needs at least one user".into());
+            return Err(ReferenceError::NoUsers);
         }
         Ok(())
     }
+}
+
+/// Why a `--data` file is not a data set; every message starts with the file (and, where known,
+/// the line and column) and names the offending field.
+#[derive(Debug, thiserror::Error)]
+pub enum DataSetError {
+    /// Not JSON at all.
+    #[error("{file}:{}:{}: not valid JSON: {cause}", .cause.line(), .cause.column())]
+    Json { file: String, cause: serde_json::Error },
+    /// The data set's own JSON Schema does not compile (a bug of this program, not of the file).
+    #[error("internal: data set schema: {0}")]
+    Schema(jsonschema::ValidationError<'static>),
+    /// A member the data set's JSON Schema refuses, at `file:line:col`, with the validator's words.
+    #[error("{location}: field `{field}`: {message}")]
+    Field { location: crate::diag::Location, field: String, message: String },
+    /// Valid by the schema but not by the types (the schema is generated from them, so rare).
+    #[error("{file}: {cause}")]
+    Shape { file: String, cause: serde_json::Error },
+    /// Ids that clash, or a task assigned to no user.
+    #[error("{file}: {problem}")]
+    Reference { file: String, problem: ReferenceError },
+}
+
+/// A referential problem of a data set that its schema cannot see.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReferenceError {
+    #[error("field `/requests/{request}/number`: request number {number} is used twice")]
+    DuplicateNumber { request: usize, number: i64 },
+    #[error("field `/requests/{request}/tasks/{task}/taskId`: task id {task_id} is used twice")]
+    DuplicateTask { request: usize, task: usize, task_id: i64 },
+    #[error("field `/requests/{request}/tasks/{task}/assignee`: no user `{assignee}`")]
+    UnknownAssignee { request: usize, task: usize, assignee: String },
+    #[error("field `/users`: a data set needs at least one user")]
+    NoUsers,
 }

@@ -379,28 +379,42 @@ impl fmt::Display for Fault {
     }
 }
 
+/// A `--fault` that names no fault of the catalogue, or gives it an argument it does not take.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FaultError {
+    #[error("unknown fault `{name}`; known faults: {}", CATALOGUE.iter().map(|i| i.name).collect::<Vec<_>>().join(", "))]
+    Unknown { name: String },
+    #[error("fault `{name}` takes no argument")]
+    NoArgument { name: String },
+    /// `slow:D` with a `D` that is not a duration.
+    #[error("`{text}` is not a duration (e.g. 300ms, 2s)")]
+    NotADuration { text: String },
+    /// `slow:D@PATH` with a `PATH` that does not start with `/`.
+    #[error("`{path}` is not an endpoint path (e.g. slow:2s@/services/v2/status)")]
+    NotAPath { path: String },
+}
+
 impl std::str::FromStr for Fault {
-    type Err = String;
+    type Err = FaultError;
 
     /// `NAME` or `NAME:ARG`, as given to `--fault`.
-    fn from_str(s: &str) -> Result<Self, String> {
+    fn from_str(s: &str) -> Result<Self, FaultError> {
         let (name, arg) = match s.split_once(':') {
             Some((n, a)) => (n, Some(a.to_string())),
             None => (s, None),
         };
         let Some(info) = CATALOGUE.iter().find(|i| i.name == name) else {
-            let names: Vec<&str> = CATALOGUE.iter().map(|i| i.name).collect();
-            return Err(format!("unknown fault `{name}`; known faults: {}", names.join(", ")));
+            return Err(FaultError::Unknown { name: name.to_string() });
         };
         if arg.is_some() && info.arg.is_none() {
-            return Err(format!("fault `{name}` takes no argument"));
+            return Err(FaultError::NoArgument { name: name.to_string() });
         }
         if info.kind == FaultKind::Slow {
             if let Some(a) = &arg {
                 let (duration, path) = a.split_once('@').unwrap_or((a, ""));
-                parse_duration(duration).ok_or_else(|| format!("`{duration}` is not a duration (e.g. 300ms, 2s)"))?;
+                parse_duration(duration).ok_or_else(|| FaultError::NotADuration { text: duration.to_string() })?;
                 if a.contains('@') && !path.starts_with('/') {
-                    return Err(format!("`{path}` is not an endpoint path (e.g. slow:2s@/services/v2/status)"));
+                    return Err(FaultError::NotAPath { path: path.to_string() });
                 }
             }
         }
@@ -457,8 +471,11 @@ mod tests {
         assert_eq!(one.delay_at("/services/v2/units"), None);
         assert!("slow:2s@status".parse::<Fault>().is_err());
         assert!("slow:fast".parse::<Fault>().is_err());
-        assert!("drop-field:x".parse::<Fault>().unwrap_err().contains("takes no argument"));
-        assert!("nope".parse::<Fault>().unwrap_err().contains("known faults"));
+        assert_eq!("drop-field:x".parse::<Fault>().unwrap_err(), FaultError::NoArgument { name: "drop-field".into() });
+        assert_eq!("drop-field:x".parse::<Fault>().unwrap_err().to_string(), "fault `drop-field` takes no argument");
+        let unknown = "nope".parse::<Fault>().unwrap_err();
+        assert_eq!(unknown, FaultError::Unknown { name: "nope".into() });
+        assert!(unknown.to_string().starts_with("unknown fault `nope`; known faults: drop-field, "), "{unknown}");
         assert_eq!("html-500:/services/login".parse::<Fault>().unwrap().to_string(), "html-500:/services/login");
     }
 

@@ -298,19 +298,23 @@ impl fmt::Display for FreedomKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FreedomChoice(pub Vec<FreedomKind>);
 
-impl std::str::FromStr for FreedomChoice {
-    type Err = String;
+/// A `--freedom` that names no freedom of the catalogue (nor `all`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown freedom `{name}`; known freedoms: all, {}", CATALOGUE.iter().map(|i| i.name).collect::<Vec<_>>().join(", "))]
+pub struct UnknownFreedom {
+    pub name: String,
+}
 
-    fn from_str(s: &str) -> Result<Self, String> {
+impl std::str::FromStr for FreedomChoice {
+    type Err = UnknownFreedom;
+
+    fn from_str(s: &str) -> Result<Self, UnknownFreedom> {
         if s == "all" {
             return Ok(FreedomChoice(CATALOGUE.iter().map(|i| i.kind).collect()));
         }
         match CATALOGUE.iter().find(|i| i.name == s) {
             Some(info) => Ok(FreedomChoice(vec![info.kind])),
-            None => {
-                let names: Vec<&str> = CATALOGUE.iter().map(|i| i.name).collect();
-                Err(format!("unknown freedom `{s}`; known freedoms: all, {}", names.join(", ")))
-            }
+            None => Err(UnknownFreedom { name: s.to_string() }),
         }
     }
 }
@@ -360,7 +364,9 @@ mod tests {
     fn names_parse_and_all_means_every_one() {
         let one: FreedomChoice = "oldest-first".parse().unwrap();
         assert_eq!(one.0, vec![FreedomKind::OldestFirst]);
-        assert!("nope".parse::<FreedomChoice>().unwrap_err().contains("known freedoms: all,"));
+        let unknown = "nope".parse::<FreedomChoice>().unwrap_err();
+        assert_eq!(unknown, UnknownFreedom { name: "nope".into() });
+        assert!(unknown.to_string().starts_with("unknown freedom `nope`; known freedoms: all, "), "{unknown}");
         let set = FreedomSet::from_choices(&["all".parse().unwrap(), "session-hex".parse().unwrap()]);
         assert_eq!(set, FreedomSet::all());
         assert_eq!(set.iter().count(), CATALOGUE.len());

@@ -97,8 +97,9 @@ fn process(served: &Served, body: &[u8], number: Option<i64>) -> (u16, Vec<u8>) 
             }
         }
     }
+    // Why a body is refused becomes the description of the 400 answer.
     let parsed = if served.endpoint.is_xml() {
-        std::str::from_utf8(body).map_err(|_| "XML body is not valid UTF-8".to_string()).and_then(xml::xml_to_json)
+        xml::body_to_json(body).map_err(|e| e.to_string())
     } else {
         serde_json::from_slice::<Value>(body).map_err(|e| format!("malformed JSON: {e}"))
     };

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{CatalogueEntry, Endpoint, EndpointTable, Group, Requirement, Spec, SpecFiles};
-use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::diag::{Diagnostic, DiagnosticKind, Diagnostics, Location};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -62,7 +62,7 @@ fn parse_error(file: &str, err: &serde_json::Error) -> Diagnostic {
         }
         _ => "see specs/README.md for the format of spec files",
     };
-    Diagnostic::new(Location::at(file, err.line(), err.column()), message).with_hint(hint)
+    Diagnostic::new(DiagnosticKind::Syntax, Location::at(file, err.line(), err.column()), message).with_hint(hint)
 }
 
 /// Loads and parses every file. Cross-checks between files live in `spec::crosscheck`.
@@ -84,6 +84,7 @@ pub fn load(files: &SpecFiles) -> Result<Spec, Diagnostics> {
         if let Some(existing) = requirements.get(&req.id) {
             problems.push(
                 Diagnostic::new(
+                    DiagnosticKind::Duplicate,
                     Location::of_pointer(file, text, &pointer),
                     format!("duplicate requirement id `{}`", req.id),
                 )
@@ -116,6 +117,7 @@ pub fn load(files: &SpecFiles) -> Result<Spec, Diagnostics> {
                         if let Some(first) = def_origin.get(&name) {
                             problems.push(
                                 Diagnostic::new(
+                                    DiagnosticKind::Duplicate,
                                     Location::of_pointer(label, text, &format!("/$defs/{name}")),
                                     format!("shared definition `{name}` is defined twice"),
                                 )
@@ -138,6 +140,7 @@ pub fn load(files: &SpecFiles) -> Result<Spec, Diagnostics> {
                     if let Some(first) = endpoints.iter().find(|e| e.path == endpoint.path) {
                         problems.push(
                             Diagnostic::new(
+                                DiagnosticKind::Duplicate,
                                 Location::of_pointer(label, text, "/path"),
                                 format!("endpoint `{}` is specified twice", endpoint.path),
                             )
@@ -149,12 +152,14 @@ pub fn load(files: &SpecFiles) -> Result<Spec, Diagnostics> {
                         Some(g) if g == endpoint.group => {}
                         Some(g) => problems.push(
                             Diagnostic::new(
+                                DiagnosticKind::WrongGroup,
                                 Location::of_pointer(label, text, "/group"),
                                 format!("group `{}` does not match the path `{}`", endpoint.group, endpoint.path),
                             )
                             .with_hint(format!("paths under `{}` belong to group `{g}`", g.prefix())),
                         ),
                         None => problems.push(Diagnostic::new(
+                            DiagnosticKind::WrongGroup,
                             Location::of_pointer(label, text, "/path"),
                             format!("path `{}` is not under /mobile or /services", endpoint.path),
                         )),
@@ -174,15 +179,18 @@ pub fn load(files: &SpecFiles) -> Result<Spec, Diagnostics> {
                 Err(e) => problems.push(parse_error(label, &e)),
             },
             None => problems.push(
-                Diagnostic::new(Location::file(label), "not a spec file")
+                Diagnostic::new(DiagnosticKind::NotASpecFile, Location::file(label), "not a spec file")
                     .with_hint("spec files are requirements.json, defs/*.json and endpoints/<group>/*.json"),
             ),
         }
     }
 
     let Some(table) = table else {
-        problems
-            .push(Diagnostic::new(Location::file("specs/source/endpoint-table.md"), "the endpoint table is missing"));
+        problems.push(Diagnostic::new(
+            DiagnosticKind::Missing,
+            Location::file("specs/source/endpoint-table.md"),
+            "the endpoint table is missing",
+        ));
         return Err(Diagnostics(problems));
     };
     if !problems.is_empty() {

@@ -11,6 +11,7 @@ pub mod xml;
 pub use load::load;
 pub use model::{
     CatalogueEntry, CheckKind, Endpoint, ErrorExample, Examples, Group, Level, Requirement, Spec, TableMapping,
+    UnknownCheck,
 };
 pub use source::SpecFiles;
 pub use table::{EndpointTable, TableRow, COLLECTION};

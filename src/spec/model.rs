@@ -118,15 +118,22 @@ pub enum CheckKind {
     Reference,
 }
 
+/// A requirement's `check` that is none of the forms [`CheckKind`] knows.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown check `{check}`: expected `schema`, `reference` or `runner:<kind>`")]
+pub struct UnknownCheck {
+    pub check: String,
+}
+
 impl TryFrom<String> for CheckKind {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, String> {
+    type Error = UnknownCheck;
+    fn try_from(s: String) -> Result<Self, UnknownCheck> {
         match s.as_str() {
             "schema" => Ok(CheckKind::Schema),
             "reference" => Ok(CheckKind::Reference),
             _ => match s.strip_prefix("runner:") {
                 Some(kind) if !kind.is_empty() => Ok(CheckKind::Runner(kind.to_string())),
-                _ => Err(format!("unknown check `{s}`: expected `schema`, `reference` or `runner:<kind>`")),
+                _ => Err(UnknownCheck { check: s }),
             },
         }
     }
@@ -270,5 +277,18 @@ impl Spec {
         bundled.insert("$schema".into(), Value::String("https://json-schema.org/draft/2020-12/schema".into()));
         bundled.insert("$defs".into(), Value::Object(self.defs.clone()));
         Value::Object(bundled)
+    }
+}
+
+#[cfg(test)]
+mod check_kind_tests {
+    use super::{CheckKind, UnknownCheck};
+
+    #[test]
+    fn an_unknown_check_names_itself_and_the_forms_it_may_take() {
+        assert_eq!(CheckKind::try_from("runner:content".to_string()), Ok(CheckKind::Runner("content".into())));
+        let e = CheckKind::try_from("runner:".to_string()).unwrap_err();
+        assert_eq!(e, UnknownCheck { check: "runner:".into() });
+        assert_eq!(e.to_string(), "unknown check `runner:`: expected `schema`, `reference` or `runner:<kind>`");
     }
 }

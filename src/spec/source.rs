@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Diagnostic, Location};
+use crate::diag::{Diagnostic, DiagnosticKind, Location};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_specs.rs"));
@@ -28,6 +28,7 @@ impl SpecFiles {
         for sub in ["defs", "endpoints"] {
             collect_json(&dir.join(sub), &mut paths).map_err(|e| {
                 Diagnostic::new(
+                    DiagnosticKind::Unreadable,
                     Location::file(dir.join(sub).display().to_string()),
                     format!("cannot read spec directory: {e}"),
                 )
@@ -38,8 +39,12 @@ impl SpecFiles {
         for path in paths {
             let label = label_for(dir, &path);
             let text = std::fs::read_to_string(&path).map_err(|e| {
-                Diagnostic::new(Location::file(&label), format!("cannot read spec file: {e}"))
-                    .with_hint("is --specs pointing at the project's specs/ directory?")
+                Diagnostic::new(
+                    DiagnosticKind::Unreadable,
+                    Location::file(&label),
+                    format!("cannot read spec file: {e}"),
+                )
+                .with_hint("is --specs pointing at the project's specs/ directory?")
             })?;
             files.push((label, text));
         }

@@ -1,7 +1,7 @@
 //! The endpoint table (`specs/source/endpoint-table.md`) parsed as data, so tests can account for
 //! every row and every name it lists.
 
-use crate::diag::{Diagnostic, Location};
+use crate::diag::{Diagnostic, DiagnosticKind, Location};
 
 /// The name the table gives a collection: `Coleção de (a, b)` is a key `Coleção de` plus `a`, `b`.
 pub const COLLECTION: &str = "Coleção de";
@@ -31,6 +31,7 @@ impl EndpointTable {
             let cells: Vec<&str> = trimmed.trim_matches('|').split('|').map(str::trim).collect();
             if cells.len() < 3 {
                 return Err(Diagnostic::new(
+                    DiagnosticKind::Syntax,
                     Location::at(file, index + 1, 1),
                     format!("table row has {} cells, expected URL, parameters, returns", cells.len()),
                 ));
@@ -43,7 +44,11 @@ impl EndpointTable {
             });
         }
         if rows.is_empty() {
-            return Err(Diagnostic::new(Location::file(file), "no endpoint rows (`| /path | … |`) found"));
+            return Err(Diagnostic::new(
+                DiagnosticKind::Missing,
+                Location::file(file),
+                "no endpoint rows (`| /path | … |`) found",
+            ));
         }
         Ok(Self { rows })
     }

@@ -8,15 +8,35 @@ use serde_json::{Map, Value};
 /// elements would otherwise overflow the stack (the JSON parser has the same kind of limit, 128).
 pub const MAX_DEPTH: usize = 64;
 
-/// The JSON twin of an XML document, or a message saying why the XML is not acceptable.
-pub fn xml_to_json(xml: &str) -> Result<Value, String> {
-    let doc = roxmltree::Document::parse(xml).map_err(|e| format!("malformed XML: {e}"))?;
+/// Why an XML body is not acceptable. (Like every error of the crate, its message carries its
+/// cause's text on one line, so the cause is data here, not also a `source` to print twice.)
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum XmlError {
+    /// Not well-formed XML: roxmltree's account of where and why.
+    #[error("malformed XML: {0}")]
+    Malformed(roxmltree::Error),
+    /// Nested deeper than [`MAX_DEPTH`] elements.
+    #[error("XML nested deeper than {MAX_DEPTH} elements")]
+    TooDeep,
+    /// A body whose bytes are not UTF-8 text.
+    #[error("XML body is not valid UTF-8")]
+    NotUtf8,
+}
+
+/// The JSON twin of an XML document, or why the XML is not acceptable.
+pub fn xml_to_json(xml: &str) -> Result<Value, XmlError> {
+    let doc = roxmltree::Document::parse(xml).map_err(XmlError::Malformed)?;
     element_to_json(doc.root_element(), 1)
 }
 
-fn element_to_json(node: roxmltree::Node<'_, '_>, depth: usize) -> Result<Value, String> {
+/// [`xml_to_json`] of a request body as received: bytes that must first be UTF-8 text.
+pub fn body_to_json(body: &[u8]) -> Result<Value, XmlError> {
+    std::str::from_utf8(body).map_err(|_| XmlError::NotUtf8).and_then(xml_to_json)
+}
+
+fn element_to_json(node: roxmltree::Node<'_, '_>, depth: usize) -> Result<Value, XmlError> {
     if depth > MAX_DEPTH {
-        return Err(format!("XML nested deeper than {MAX_DEPTH} elements"));
+        return Err(XmlError::TooDeep);
     }
     let children: Vec<_> = node.children().filter(|c| c.is_element()).collect();
     if children.is_empty() {
@@ -110,6 +130,13 @@ mod tests {
 
     #[test]
     fn malformed_xml_is_an_error_not_a_panic() {
-        assert!(xml_to_json("<Login><UserName>").unwrap_err().starts_with("malformed XML"));
+        let malformed = xml_to_json("<Login><UserName>").unwrap_err();
+        assert!(matches!(malformed, XmlError::Malformed(_)), "{malformed:?}");
+        assert!(malformed.to_string().starts_with("malformed XML: "), "{malformed}");
+        let deep = format!("{}{}", "<a>".repeat(MAX_DEPTH + 1), "</a>".repeat(MAX_DEPTH + 1));
+        assert_eq!(xml_to_json(&deep), Err(XmlError::TooDeep));
+        assert_eq!(body_to_json(b"<a>\xff</a>"), Err(XmlError::NotUtf8));
+        assert_eq!(XmlError::NotUtf8.to_string(), "XML body is not valid UTF-8");
+        assert_eq!(XmlError::TooDeep.to_string(), format!("XML nested deeper than {MAX_DEPTH} elements"));
     }
 }

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use super::template::{self, Vars};
+use super::template::{self, TemplateError, Vars};
 
 #[derive(Debug, Clone, PartialEq)]
 enum Part {
@@ -42,13 +42,13 @@ impl BodyText {
     }
 
     /// The body's JSON text; an unknown variable is an error (as `template::render`).
-    pub fn render(&self, vars: &Vars) -> Result<String, String> {
+    pub fn render(&self, vars: &Vars) -> Result<String, TemplateError> {
         let mut out = String::with_capacity(self.len_hint);
         for part in &self.parts {
             match part {
                 Part::Literal(text) => out.push_str(text),
                 Part::Value(name) => {
-                    let value = vars.get(name).ok_or_else(|| format!("unknown variable `{name}`"))?;
+                    let value = vars.get(name).ok_or_else(|| TemplateError::unknown(name))?;
                     match value {
                         // Numbers and strings are the usual values: written without a detour.
                         Value::Number(n) => {
@@ -59,7 +59,7 @@ impl BodyText {
                     }
                 }
                 Part::Text(name) => {
-                    let value = vars.get(name).ok_or_else(|| format!("unknown variable `{name}`"))?;
+                    let value = vars.get(name).ok_or_else(|| TemplateError::unknown(name))?;
                     match value {
                         Value::String(s) => push_escaped(&mut out, s),
                         other => push_escaped(&mut out, &other.to_string()),
@@ -200,6 +200,6 @@ mod tests {
     #[test]
     fn an_unknown_variable_is_an_error() {
         let e = BodyText::compile(&json!({"a": "x{{nope}}"})).render(&Vars::new()).unwrap_err();
-        assert!(e.contains("nope"), "{e}");
+        assert_eq!(e, TemplateError::UnknownVariable { name: "nope".into() });
     }
 }

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::model::SuiteFile;
 use super::template::{BUILTINS, ROLES};
-use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::diag::{Diagnostic, DiagnosticKind as Kind, Diagnostics, Location};
 use crate::spec::{pointer, Spec};
 
 #[derive(Debug, Clone)]
@@ -34,8 +34,13 @@ fn locate(file: &str, text: &str, needle: &str, from: usize) -> (Location, usize
 
 pub fn load_file(path: &Path, spec: &Spec) -> Result<LoadedSuite, Diagnostics> {
     let label = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Diagnostics::single(Diagnostic::new(Location::file(&label), format!("cannot read suite: {e}"))))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Diagnostics::single(Diagnostic::new(
+            Kind::Unreadable,
+            Location::file(&label),
+            format!("cannot read suite: {e}"),
+        ))
+    })?;
     load_text(&label, &text, spec)
 }
 
@@ -44,6 +49,7 @@ pub fn load_dir(dir: &Path, spec: &Spec) -> Result<Vec<LoadedSuite>, Diagnostics
     let entries = std::fs::read_dir(dir).map_err(|e| {
         Diagnostics::single(
             Diagnostic::new(
+                Kind::Unreadable,
                 Location::file(dir.display().to_string()),
                 format!("cannot read the suites directory: {e}"),
             )
@@ -68,8 +74,12 @@ pub fn load_dir(dir: &Path, spec: &Spec) -> Result<Vec<LoadedSuite>, Diagnostics
     for s in &suites {
         if let Some(first) = names.insert(s.suite.name.clone(), s.file.clone()) {
             problems.push(
-                Diagnostic::new(Location::file(&s.file), format!("suite name `{}` is used twice", s.suite.name))
-                    .with_hint(format!("also in {first}")),
+                Diagnostic::new(
+                    Kind::Duplicate,
+                    Location::file(&s.file),
+                    format!("suite name `{}` is used twice", s.suite.name),
+                )
+                .with_hint(format!("also in {first}")),
             );
         }
     }
@@ -89,7 +99,8 @@ pub fn load_text(label: &str, text: &str, spec: &Spec) -> Result<LoadedSuite, Di
         let message = e.to_string();
         let message = message.split(" at line ").next().unwrap_or(&message).to_string();
         Diagnostics::single(
-            Diagnostic::new(location, message).with_hint("see the suite format in specs/meta/suite.schema.json"),
+            Diagnostic::new(Kind::Syntax, location, message)
+                .with_hint("see the suite format in specs/meta/suite.schema.json"),
         )
     })?;
     let problems = cross_check(label, text, &suite, spec);
@@ -130,7 +141,11 @@ fn cross_check(label: &str, text: &str, suite: &SuiteFile, spec: &Spec) -> Vec<D
     let mut problems = Vec::new();
     if suite.name.is_empty() || !suite.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
         let (loc, _) = locate(label, text, "name:", 0);
-        problems.push(Diagnostic::new(loc, format!("suite name `{}` is not lowercase words with dashes", suite.name)));
+        problems.push(Diagnostic::new(
+            Kind::BadName,
+            loc,
+            format!("suite name `{}` is not lowercase words with dashes", suite.name),
+        ));
     }
     let mut case_names = std::collections::BTreeSet::new();
     let mut cursor = 0;
@@ -139,25 +154,38 @@ fn cross_check(label: &str, text: &str, suite: &SuiteFile, spec: &Spec) -> Vec<D
         cursor = case_pos;
         if !case_names.insert(case.name.as_str()) {
             problems.push(Diagnostic::new(
+                Kind::Duplicate,
                 case_loc.clone(),
                 format!("case name `{}` is used twice in the suite", case.name),
             ));
         }
         if case.steps.is_empty() {
-            problems.push(Diagnostic::new(case_loc.clone(), format!("case `{}` has no steps", case.name)));
+            problems.push(Diagnostic::new(
+                Kind::Missing,
+                case_loc.clone(),
+                format!("case `{}` has no steps", case.name),
+            ));
         }
         for role in &case.distinct_roles {
             if !ROLES.contains(&role.as_str()) {
                 let (loc, _) = locate(label, text, role, case_pos);
-                problems.push(Diagnostic::new(loc, format!("case `{}`: unknown role `{role}`", case.name)));
+                problems.push(Diagnostic::new(
+                    Kind::UnknownRole,
+                    loc,
+                    format!("case `{}`: unknown role `{role}`", case.name),
+                ));
             }
         }
         for need in &case.needs {
             if !crate::suite::VENDOR_INPUTS.contains(&need.as_str()) {
                 let (loc, _) = locate(label, text, need, case_pos);
                 problems.push(
-                    Diagnostic::new(loc, format!("case `{}` needs unknown input `{need}`", case.name))
-                        .with_hint(format!("inputs: {}", crate::suite::VENDOR_INPUTS.join(", "))),
+                    Diagnostic::new(
+                        Kind::UnknownInput,
+                        loc,
+                        format!("case `{}` needs unknown input `{need}`", case.name),
+                    )
+                    .with_hint(format!("inputs: {}", crate::suite::VENDOR_INPUTS.join(", "))),
                 );
             }
         }
@@ -165,8 +193,12 @@ fn cross_check(label: &str, text: &str, suite: &SuiteFile, spec: &Spec) -> Vec<D
             if !ROLES.contains(&role.as_str()) || count < 2 {
                 let (loc, _) = locate(label, text, role, case_pos);
                 problems.push(
-                    Diagnostic::new(loc, format!("case `{}`: `accounts: {{{role}: {count}}}`", case.name))
-                        .with_hint(format!("a role ({}) and a count of 2 or more", ROLES.join(", "))),
+                    Diagnostic::new(
+                        Kind::InvalidAccounts,
+                        loc,
+                        format!("case `{}`: `accounts: {{{role}: {count}}}`", case.name),
+                    )
+                    .with_hint(format!("a role ({}) and a count of 2 or more", ROLES.join(", "))),
                 );
             }
         }
@@ -184,7 +216,8 @@ fn cross_check(label: &str, text: &str, suite: &SuiteFile, spec: &Spec) -> Vec<D
             cursor = step_pos;
             let Some(endpoint) = spec.endpoint(&step.call) else {
                 let hints = similar(&step.call, spec.endpoints.iter().map(|e| e.path.as_str()));
-                let mut d = Diagnostic::new(step_loc, format!("unknown endpoint `{}`", step.call));
+                let mut d =
+                    Diagnostic::new(Kind::UnknownEndpoint, step_loc, format!("unknown endpoint `{}`", step.call));
                 d = if hints.is_empty() {
                     d.with_hint("`itsm-conform spec list` shows every endpoint")
                 } else {
@@ -194,10 +227,18 @@ fn cross_check(label: &str, text: &str, suite: &SuiteFile, spec: &Spec) -> Vec<D
                 continue;
             };
             if step.teardown && (!step.expect.checks.is_empty() || step.expect.requirement.is_some()) {
-                problems.push(Diagnostic::new(step_loc.clone(), "a teardown step checks nothing: drop its `expect`"));
+                problems.push(Diagnostic::new(
+                    Kind::InvalidStep,
+                    step_loc.clone(),
+                    "a teardown step checks nothing: drop its `expect`",
+                ));
             }
             if step.body.is_some() && step.raw_body.is_some() {
-                problems.push(Diagnostic::new(step_loc.clone(), "a step has either `body` or `raw_body`, not both"));
+                problems.push(Diagnostic::new(
+                    Kind::InvalidStep,
+                    step_loc.clone(),
+                    "a step has either `body` or `raw_body`, not both",
+                ));
             }
             let mut used: Vec<String> = Vec::new();
             if let Some(body) = &step.body {
@@ -207,8 +248,12 @@ fn cross_check(label: &str, text: &str, suite: &SuiteFile, spec: &Spec) -> Vec<D
                     let name = field.rsplit('/').next().unwrap_or(&field).to_string();
                     let (loc, _) = locate(label, text, &name, step_pos);
                     problems.push(
-                        Diagnostic::new(loc, format!("`{field}` is not a field of the {} request", endpoint.path))
-                            .with_hint(format!("`itsm-conform spec show {}` lists its fields", endpoint.path)),
+                        Diagnostic::new(
+                            Kind::UnknownField,
+                            loc,
+                            format!("`{field}` is not a field of the {} request", endpoint.path),
+                        )
+                        .with_hint(format!("`itsm-conform spec show {}` lists its fields", endpoint.path)),
                     );
                 }
             }
@@ -217,6 +262,7 @@ fn cross_check(label: &str, text: &str, suite: &SuiteFile, spec: &Spec) -> Vec<D
                 if check.across && step.parallel.is_none() {
                     let (loc, _) = locate(label, text, &check.requirement, step_pos);
                     problems.push(Diagnostic::new(
+                        Kind::InvalidStep,
                         loc,
                         format!("check of `{}` is `across` on a step that is not `parallel`", check.requirement),
                     ));
@@ -231,7 +277,7 @@ fn cross_check(label: &str, text: &str, suite: &SuiteFile, spec: &Spec) -> Vec<D
                 if spec.requirement(id).is_none() {
                     let (loc, _) = locate(label, text, id, step_pos);
                     let hints = similar(id, spec.requirements.keys().map(String::as_str));
-                    let mut d = Diagnostic::new(loc, format!("unknown requirement `{id}`"));
+                    let mut d = Diagnostic::new(Kind::UnknownRequirement, loc, format!("unknown requirement `{id}`"));
                     if !hints.is_empty() {
                         d = d.with_hint(format!("did you mean {}?", hints.join(" or ")));
                     }
@@ -242,6 +288,7 @@ fn cross_check(label: &str, text: &str, suite: &SuiteFile, spec: &Spec) -> Vec<D
                 let (loc, _) = locate(label, text, "{{data_query}}", step_pos);
                 problems.push(
                     Diagnostic::new(
+                        Kind::UndeclaredInput,
                         loc,
                         format!("case `{}` uses `data_query` without `needs: [data_query]`", case.name),
                     )
@@ -254,7 +301,7 @@ fn cross_check(label: &str, text: &str, suite: &SuiteFile, spec: &Spec) -> Vec<D
                 if !known.contains(&var) {
                     let (loc, _) = locate(label, text, &format!("{{{{{var}"), step_pos);
                     problems.push(
-                        Diagnostic::new(loc, format!("unknown variable `{var}`"))
+                        Diagnostic::unknown_variable(loc, &var)
                             .with_hint("variables are built-ins (unique, seq, now_ms, now_iso), <role>.user/.password (<role>.2.user … with `accounts: {<role>: 2}`), or captured by an earlier step"),
                     );
                 }
@@ -263,7 +310,12 @@ fn cross_check(label: &str, text: &str, suite: &SuiteFile, spec: &Spec) -> Vec<D
                 if !ptr.split('|').all(|p| p.is_empty() || without_aggregate(p.trim()).starts_with('/')) {
                     let (loc, _) = locate(label, text, ptr, step_pos);
                     problems.push(
-                        Diagnostic::new(loc, format!("capture `{name}`: `{ptr}` is not a JSON pointer")).with_hint(
+                        Diagnostic::new(
+                            Kind::InvalidPointer,
+                            loc,
+                            format!("capture `{name}`: `{ptr}` is not a JSON pointer"),
+                        )
+                        .with_hint(
                             "pointers start with `/` (after `max:`, `min:` or `count:`), e.g. /notifications/0/taskId",
                         ),
                     );

@@ -42,13 +42,27 @@ fn as_text(value: &Value) -> String {
     }
 }
 
+/// Why a template does not render.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TemplateError {
+    /// `{{name}}` with no such variable among the case's.
+    #[error("unknown variable `{name}`")]
+    UnknownVariable { name: String },
+}
+
+impl TemplateError {
+    pub(crate) fn unknown(name: &str) -> Self {
+        TemplateError::UnknownVariable { name: name.to_string() }
+    }
+}
+
 /// Renders a string: exactly `{{name}}` keeps the variable's JSON type; otherwise text substitution.
 /// An unknown variable is an error (the loader rejects them before a run, so this is a guard).
-pub fn render_str(text: &str, vars: &Vars) -> Result<Value, String> {
+pub fn render_str(text: &str, vars: &Vars) -> Result<Value, TemplateError> {
     let trimmed = text.trim();
     if trimmed.starts_with("{{") && trimmed.ends_with("}}") && variables_in(trimmed).len() == 1 {
         let name = trimmed[2..trimmed.len() - 2].trim();
-        return vars.get(name).cloned().ok_or_else(|| format!("unknown variable `{name}`"));
+        return vars.get(name).cloned().ok_or_else(|| TemplateError::unknown(name));
     }
     let mut out = String::new();
     let mut rest = text;
@@ -60,7 +74,7 @@ pub fn render_str(text: &str, vars: &Vars) -> Result<Value, String> {
             return Ok(Value::String(out));
         };
         let name = after[..end].trim();
-        let value = vars.get(name).ok_or_else(|| format!("unknown variable `{name}`"))?;
+        let value = vars.get(name).ok_or_else(|| TemplateError::unknown(name))?;
         out.push_str(&as_text(value));
         rest = &after[end + 2..];
     }
@@ -68,13 +82,13 @@ pub fn render_str(text: &str, vars: &Vars) -> Result<Value, String> {
     Ok(Value::String(out))
 }
 
-pub fn render(value: &Value, vars: &Vars) -> Result<Value, String> {
+pub fn render(value: &Value, vars: &Vars) -> Result<Value, TemplateError> {
     Ok(match value {
         Value::String(s) => render_str(s, vars)?,
         Value::Array(items) => Value::Array(items.iter().map(|v| render(v, vars)).collect::<Result<_, _>>()?),
-        Value::Object(map) => {
-            Value::Object(map.iter().map(|(k, v)| Ok((k.clone(), render(v, vars)?))).collect::<Result<_, String>>()?)
-        }
+        Value::Object(map) => Value::Object(
+            map.iter().map(|(k, v)| Ok((k.clone(), render(v, vars)?))).collect::<Result<_, TemplateError>>()?,
+        ),
         other => other.clone(),
     })
 }
@@ -91,7 +105,9 @@ mod tests {
             render(&json!({"a": "{{n}}", "b": "x-{{n}}-{{u}}", "c": [" {{ u }} "]}), &vars).unwrap(),
             json!({"a": 42, "b": "x-42-ana", "c": ["ana"]})
         );
-        assert!(render(&json!("{{missing}}"), &vars).unwrap_err().contains("missing"));
+        let e = render(&json!("{{missing}}"), &vars).unwrap_err();
+        assert_eq!(e, TemplateError::UnknownVariable { name: "missing".into() });
+        assert_eq!(e.to_string(), "unknown variable `missing`");
         assert_eq!(variables_in("{{a}} and {{ b.c }}"), ["a", "b.c"]);
     }
 }

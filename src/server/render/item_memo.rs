@@ -79,6 +79,7 @@ impl ItemMemo {
 mod tests {
     use super::*;
     use crate::server::data::DataSet;
+    use crate::server::domain::field_service::FieldRules;
 
     fn written(memo: &ItemMemo, world: &World) -> Vec<u8> {
         let pairs: Vec<(&Ticket, &Task)> = world.tickets().open_tasks_of("tecnico").collect();
@@ -104,9 +105,9 @@ mod tests {
             let (ticket, task) = world.tickets().open_tasks_of("tecnico").next().unwrap();
             (ticket.number, task.task_id)
         };
-        world.attend("tecnico", number).unwrap();
+        world.attend("tecnico", number, FieldRules::default()).unwrap();
         assert_eq!(written(&memo, &world), fresh(&world), "inService changed");
-        world.check_in("tecnico", task, false).unwrap();
+        world.check_in("tecnico", task, FieldRules::default()).unwrap();
         assert_eq!(written(&memo, &world), fresh(&world), "inChekin changed");
     }
 }
