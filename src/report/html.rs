@@ -16,6 +16,8 @@ use crate::model::{
 const TEMPLATE: &str = include_str!("templates/report.html");
 /// The stylesheet of every HTML report, inlined into each.
 pub(crate) const CSS: &str = include_str!("templates/report.css");
+/// The verdict and the run's facts, the same at the top of every HTML report.
+const HEADER: &str = include_str!("templates/header.html");
 
 #[derive(Serialize)]
 struct View<'a> {
@@ -121,7 +123,7 @@ pub fn render(report: &RunReport) -> String {
     template.render(view(report)).expect("the report template renders every report (tested)")
 }
 
-/// The environment every HTML report renders in, with the one template `name`.
+/// The environment every HTML report renders in, with the template `name` and the shared header.
 pub(crate) fn environment(name: &'static str, template: &'static str) -> Environment<'static> {
     let mut env = Environment::new();
     // Strict: a misspelt field in the template fails the tests instead of rendering blank.
@@ -131,6 +133,7 @@ pub(crate) fn environment(name: &'static str, template: &'static str) -> Environ
     // Block tags on their own lines leave no blank lines behind, so the output stays readable.
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
+    env.add_template("header.html", HEADER).expect("the header template parses (tested)");
     env.add_template(name, template).expect("the report templates parse (tested)");
     env
 }
